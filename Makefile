@@ -1,0 +1,119 @@
+# Reproducible impact-evaluation report: Redes Empresariales APOMIPE-MINKA, Laredo.
+#   make report   build every report on the embedded default data (creates .venv on first use)
+#   make test     run the test suite
+# Every step is a file target with its real inputs, so `make report` only redoes what changed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+KERNEL := redes-laredo
+DATA   ?= config/demo.yaml
+LANG_REPORT ?= es
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+P := data/processed
+R := reports
+B := build
+STAMP := $(VENV)/.installed
+BUILD_NB := $(PY) -m analysis.build run
+
+# Inputs of each step (a change re-runs only the steps downstream of it).
+PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
+LABELS        := src/analysis/labels.py $(wildcard src/analysis/i18n/*.yaml)
+RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbering.py \
+                 $(wildcard src/analysis/suppression.py) $(wildcard src/analysis/templates/*) $(LABELS)
+AUDIT_SRC     := src/analysis/published.py src/analysis/audit.py src/analysis/implied.py
+SURVEY_SRC    := $(wildcard src/analysis/survey/*.py)
+EFFECTS_SRC   := $(wildcard src/analysis/effects/*.py)
+CHART_SRC     := src/analysis/charts.py
+# Files the survey config reads (listed by the config itself; plain YAML read, no heavy imports).
+SURVEY_FILES  := $(shell test -x $(PY) && $(PY) -m analysis.survey.sources $(DATA) 2>/dev/null)
+
+.PHONY: help setup report reports test test-fast lab bench clean distclean FORCE
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: DATA=config/<source>.yaml (default $(DATA)), LANG_REPORT=es|en, JOBS=$(JOBS)"
+
+# --- environment ---------------------------------------------------------------------------
+$(STAMP): requirements.txt pyproject.toml
+	@echo "[setup] creating $(VENV) from requirements.txt (first use only)"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --prefix "$(abspath $(VENV))" --name $(KERNEL) --display-name "Redes Laredo (.venv)" >/dev/null
+	touch $@
+
+setup: $(STAMP) ## create the virtual environment and the Jupyter kernel
+
+# --- pipeline --------------------------------------------------------------------------------
+# The data source (DATA) is recorded so switching configs re-runs the survey steps.
+$(P)/data_source.txt: FORCE
+	@mkdir -p $(P)
+	@echo "$(abspath $(DATA))" | cmp -s - $@ 2>/dev/null || echo "$(abspath $(DATA))" > $@
+
+# 1. Published figures: consistency audit and document-implied effects.
+$(P)/published.stamp: notebooks/01_published_audit.ipynb $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS) | $(STAMP)
+	$(BUILD_NB) $< --executed $(B)/01_published_audit.ipynb --no-render --lang $(LANG_REPORT)
+	touch $@
+
+# 2. Survey: read, validate, clean, pseudonymize.
+$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(DATA) $(SURVEY_FILES) $(SURVEY_SRC) | $(STAMP)
+	$(BUILD_NB) $< --executed $(B)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
+	touch $@
+
+# 3. Effects: before-after, DiD with wild cluster bootstrap, Callaway-Sant'Anna.
+$(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(EFFECTS_SRC) | $(STAMP)
+	$(BUILD_NB) $< --executed $(B)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
+	touch $@
+
+# --- reports ---------------------------------------------------------------------------------
+MAIN := $(R)/informe_redes_laredo
+$(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp $(PUBLISHED_CSV) $(CHART_SRC) $(RENDER_SRC) | $(STAMP)
+	$(BUILD_NB) $< --executed $(B)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \
+	  -p config_path "$(abspath $(DATA))" \
+	  --title "Redes Empresariales en Laredo" --subtitle "Evaluación de impacto reproducible: cadenas de lácteos y mango, 2005-2011"
+
+QUALITY := $(R)/calidad_datos
+$(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) | $(STAMP)
+	$(BUILD_NB) $< --executed $(B)/data_quality.ipynb --html $(QUALITY).html --pdf $@ --lang $(LANG_REPORT) \
+	  -p config_path "$(abspath $(DATA))" \
+	  --title "Calidad de los datos de la encuesta" --subtitle "Lectura, limpieza y balance de línea de base"
+
+FACTSHEETS := $(R)/fichas/.done
+$(FACTSHEETS): notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp $(CHART_SRC) $(RENDER_SRC) | $(STAMP)
+	$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))"
+	touch $@
+
+report: $(STAMP) $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS) ## build every report (HTML + PDF) on DATA
+	@echo "[report] done: $(R)/"
+
+reports: report
+
+# --- quality ---------------------------------------------------------------------------------
+test: $(STAMP) ## run the test suite (includes an end-to-end build into a temporary folder)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP) ## run the tests except the end-to-end build
+	$(PY) -m pytest -q -m "not e2e"
+
+lab: $(STAMP) ## open JupyterLab on notebooks/
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## benchmark: cold/warm/incremental builds, per-stage times, estimation scale
+	$(PY) scripts/bench.py
+
+clean: ## remove generated outputs (keeps .venv)
+	rm -rf $(B) $(R)/* $(P)/*
+	touch $(R)/.gitkeep $(P)/.gitkeep
+
+distclean: clean ## also remove the virtual environment
+	rm -rf $(VENV)
+
+FORCE:

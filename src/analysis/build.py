@@ -1,0 +1,145 @@
+"""Run a notebook with papermill and render it to HTML and PDF, atomically.
+
+Used by the Makefile, one call per report::
+
+    python -m analysis.build run notebooks/report_main.ipynb \
+        --executed build/report_main.ipynb --html reports/informe.html --pdf reports/informe.pdf \
+        --title "..." -p lang es
+
+``fanout`` runs the factsheet notebook once per network and chain over a process pool.
+A step that fails leaves no output behind: every file is written under a temporary name in
+the same folder and moved into place only when the whole step succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from analysis import paths
+
+KERNEL = "redes-laredo"
+
+
+def default_parameters(lang: str = "es") -> dict:
+    """Parameters every notebook takes, as absolute paths (papermill runs in ``notebooks/``)."""
+    return {
+        "raw_dir": str(paths.DATA_RAW),
+        "processed_dir": str(paths.DATA_PROCESSED),
+        "reports_dir": str(paths.REPORTS),
+        "lang": lang,
+    }
+
+
+@contextmanager
+def atomic_outputs(*targets: Path | None):
+    """Yield temporary paths for ``targets``; move them into place only if the block succeeds."""
+    temps = []
+    for target in targets:
+        if target is None:
+            temps.append(None)
+            continue
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+        temps.append(Path(tmp))
+    try:
+        yield temps
+    except BaseException:
+        for tmp in temps:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in zip(temps, targets):
+        if tmp is not None:
+            os.replace(tmp, target)
+
+
+def execute(notebook: Path, executed: Path, parameters: dict, progress: bool = True) -> float:
+    """Execute ``notebook`` with papermill into ``executed``; return seconds spent."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    with atomic_outputs(executed) as (tmp,):
+        pm.execute_notebook(
+            str(notebook),
+            str(tmp),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(Path(notebook).resolve().parent),
+            progress_bar=progress,
+        )
+    return time.perf_counter() - start
+
+
+def run(
+    notebook: Path,
+    executed: Path,
+    html: Path | None,
+    pdf: Path | None,
+    title: str,
+    subtitle: str = "",
+    parameters: dict | None = None,
+    lang: str = "es",
+    progress: bool = True,
+) -> dict:
+    """Execute then render one report. Returns timings in seconds per stage."""
+    from analysis.render import render
+
+    params = {**default_parameters(lang), **(parameters or {})}
+    timings = {"papermill": execute(Path(notebook), Path(executed), params, progress=progress)}
+    start = time.perf_counter()
+    with atomic_outputs(html, pdf) as (tmp_html, tmp_pdf):
+        stages = render(Path(executed), tmp_html, tmp_pdf, title=title, subtitle=subtitle, lang=lang)
+    timings["render"] = time.perf_counter() - start
+    if isinstance(stages, dict):
+        timings.update({k: v for k, v in stages.items() if isinstance(v, (int, float))})
+    return timings
+
+
+def _parse_params(pairs: list[list[str]] | None) -> dict:
+    params = {}
+    for key, value in pairs or []:
+        params[key] = value
+    return params
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.build", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="execute one notebook and render it")
+    r.add_argument("notebook", type=Path)
+    r.add_argument("--executed", type=Path, required=True)
+    r.add_argument("--html", type=Path)
+    r.add_argument("--pdf", type=Path)
+    r.add_argument("--title", default="")
+    r.add_argument("--subtitle", default="")
+    r.add_argument("--lang", default="es")
+    r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    r.add_argument("--no-render", action="store_true", help="execute only (pipeline steps)")
+    args = parser.parse_args(argv)
+
+    params = _parse_params(args.parameter)
+    try:
+        if args.no_render:
+            secs = execute(args.notebook, args.executed, {**default_parameters(args.lang), **params})
+            print(f"[build] {args.notebook.name}: papermill {secs:.1f} s", file=sys.stderr)
+        else:
+            t = run(args.notebook, args.executed, args.html, args.pdf, args.title, args.subtitle,
+                    params, args.lang)
+            print(f"[build] {args.notebook.name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items()),
+                  file=sys.stderr)
+    except Exception as exc:  # papermill's error already names the failing cell
+        print(f"[build] ERROR in {args.notebook}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Factsheets: the notebook ``notebooks/factsheet.ipynb`` executed once per network and per chain.
+
+``python -m analysis.factsheets --jobs 2`` runs them over a process pool and prints one progress
+line per finished factsheet. Outputs: ``reports/fichas/ficha_<unit>.html`` and ``.pdf``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from analysis import paths
+
+NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
+CHAINS = {"mango": "Cadena de mango", "lacteos": "Cadena de lácteos"}
+
+
+def units(raw_dir: Path | None = None) -> list[dict]:
+    """One entry per factsheet: the 12 networks of Tabla N°02 plus the two chains."""
+    import pandas as pd
+
+    raw_dir = Path(raw_dir or paths.DATA_RAW)
+    networks = pd.read_csv(raw_dir / "published" / "networks.csv", dtype=str)
+    out = [
+        {"unit_kind": "network", "unit_id": row.network_id, "title": f"Red {row.short_name}"}
+        for row in networks.itertuples()
+    ]
+    out += [{"unit_kind": "chain", "unit_id": cid, "title": title} for cid, title in CHAINS.items()]
+    return out
+
+
+def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_dir: Path) -> tuple[str, dict]:
+    from analysis.build import run
+
+    stem = f"ficha_{unit['unit_id']}"
+    params = {"unit_kind": unit["unit_kind"], "unit_id": unit["unit_id"]}
+    if config:
+        params["config_path"] = config
+    timings = run(
+        NOTEBOOK,
+        build_dir / f"{stem}.ipynb",
+        out_dir / f"{stem}.html",
+        out_dir / f"{stem}.pdf",
+        title=unit["title"],
+        subtitle="Ficha de resultados — Redes Empresariales, Laredo",
+        parameters=params,
+        lang=lang,
+        progress=False,
+    )
+    return stem, timings
+
+
+def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
+              out_dir: Path | None = None, build_dir: Path | None = None) -> dict[str, dict]:
+    out_dir = Path(out_dir or paths.REPORTS / "fichas")
+    build_dir = Path(build_dir or paths.BUILD / "fichas")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    todo = units()
+    results, failures = {}, []
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(_build_one, u, lang, config, out_dir, build_dir): u for u in todo}
+        for i, fut in enumerate(as_completed(futures), 1):
+            unit = futures[fut]
+            try:
+                stem, timings = fut.result()
+                results[stem] = timings
+                print(f"[fichas {i}/{len(todo)}] {stem}: "
+                      + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()), file=sys.stderr)
+            except Exception as exc:  # keep going, report every failure at the end
+                failures.append(f"{unit['unit_id']}: {type(exc).__name__}: {exc}")
+                print(f"[fichas {i}/{len(todo)}] FAILED {unit['unit_id']}", file=sys.stderr)
+    print(f"[fichas] {len(results)} built in {time.perf_counter() - start:.1f} s with {jobs} processes",
+          file=sys.stderr)
+    if failures:
+        raise RuntimeError("factsheets failed:\n" + "\n".join(failures))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.factsheets")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--lang", default="es")
+    parser.add_argument("--config", default=None)
+    args = parser.parse_args(argv)
+    try:
+        build_all(args.jobs, args.lang, args.config)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

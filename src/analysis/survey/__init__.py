@@ -1,0 +1,1 @@
+"""Producer survey: reading, cleaning, demo data and data-quality tables."""

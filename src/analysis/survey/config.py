@@ -1,0 +1,266 @@
+"""Load and check the YAML config of one survey data source (see references/codebook.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from analysis.paths import PUBLISHED
+from analysis.survey.errors import SurveyConfigError
+
+FORMATS = ("csv", "xlsx", "dta", "sav")
+PII_FIELDS = ("name", "dni", "phone", "address")
+KEY_FIELDS = ("producer_key", "network", "sector", "chain", "sex", "member")
+NUMERIC_FIELDS = (
+    "net_income_pen", "sales_value_pen", "family_labour_days", "hired_labour_days", "cows",
+    "milk_yield_l_cow_day", "hectares", "kg_sold", "price_pen_unit", "share_main_buyer_pct",
+    "share_direct_pct",
+)
+COLUMN_FIELDS = KEY_FIELDS + PII_FIELDS + NUMERIC_FIELDS
+CODE_FIELDS = ("member", "sex", "chain")
+TOP_KEYS = {"source_name", "synthetic", "price_year", "min_cell", "files", "columns", "codes",
+            "networks", "units", "plausibility", "duplicates", "networks_file"}
+REQUIRED_TOP = ("source_name", "price_year", "files", "columns")
+FILE_KEYS = {"path", "format", "sheets", "encoding", "sep", "decimal", "round_column",
+             "year_column", "round", "year"}
+ACTIONS = ("set_missing", "exclude_row")
+DUPLICATE_ACTIONS = ("keep_first", "error")
+
+
+@dataclass
+class SheetSpec:
+    round: int
+    year: int
+
+
+@dataclass
+class FileSpec:
+    path: Path
+    format: str
+    sheets: dict[str, SheetSpec] | None = None
+    encoding: str | None = None
+    sep: str | None = None
+    decimal: str | None = None
+    round_column: str | None = None
+    year_column: str | None = None
+    round: int | None = None
+    year: int | None = None
+
+
+@dataclass
+class RangeRule:
+    min: float | None
+    max: float | None
+    action: str
+
+
+@dataclass
+class UnitRule:
+    from_unit: str
+    factor: float
+
+
+@dataclass
+class SurveyConfig:
+    path: Path
+    source_name: str
+    price_year: int
+    files: list[FileSpec]
+    columns: dict[str, str]
+    synthetic: bool = False
+    min_cell: int = 5
+    codes: dict[str, dict] = field(default_factory=dict)
+    networks: dict[str, str] = field(default_factory=dict)
+    units: dict[str, UnitRule] = field(default_factory=dict)
+    plausibility: dict[str, RangeRule] = field(default_factory=dict)
+    duplicates: str = "keep_first"
+    networks_file: Path = PUBLISHED / "networks.csv"
+
+
+def _key_lines(node, prefix=()) -> dict[tuple, int]:
+    """1-based line of every mapping key, by its key path."""
+    out = {}
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            path = prefix + (k.value,)
+            out[path] = k.start_mark.line + 1
+            out.update(_key_lines(v, path))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out[prefix + (i,)] = v.start_mark.line + 1
+            out.update(_key_lines(v, prefix + (i,)))
+    return out
+
+
+class _Ctx:
+    def __init__(self, path: Path, lines: dict):
+        self.path, self.lines = path, lines
+
+    def fail(self, key_path: tuple, msg: str):
+        dotted = ".".join(str(k) for k in key_path) or "<top>"
+        line = None
+        for n in range(len(key_path), 0, -1):
+            line = self.lines.get(tuple(key_path[:n]))
+            if line:
+                break
+        where = f", line {line}" if line else ""
+        raise SurveyConfigError(f"{self.path}{where}: key '{dotted}': {msg}")
+
+    def mapping(self, value, key_path) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key_path, f"must be a mapping, got {type(value).__name__}")
+        return value
+
+    def unknown(self, d: dict, allowed, key_path):
+        for k in d:
+            if k not in allowed:
+                self.fail(key_path + (k,), f"unknown key; allowed keys: {', '.join(sorted(allowed))}")
+
+    def integer(self, value, key_path) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key_path, f"must be an integer, got {value!r}")
+        return value
+
+
+def _file_spec(ctx: _Ctx, raw, i: int, base: Path) -> FileSpec:
+    kp = ("files", i)
+    raw = ctx.mapping(raw, kp)
+    ctx.unknown(raw, FILE_KEYS, kp)
+    if "path" not in raw:
+        ctx.fail(kp + ("path",), "missing required key")
+    path = (base / str(raw["path"])).resolve()
+    if not path.exists():
+        ctx.fail(kp + ("path",), f"file does not exist: {path}")
+    fmt = raw.get("format") or path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        ctx.fail(kp + ("format",), f"format {fmt!r} not supported; use one of {', '.join(FORMATS)}")
+    spec = FileSpec(path=path, format=fmt)
+    for opt, allowed in (("encoding", ("utf-8", "latin-1")), ("sep", (",", ";")),
+                         ("decimal", (".", ","))):
+        if opt in raw:
+            if fmt != "csv":
+                ctx.fail(kp + (opt,), "only valid for csv files")
+            if raw[opt] not in allowed:
+                ctx.fail(kp + (opt,), f"{raw[opt]!r} not allowed; use one of {allowed}")
+            setattr(spec, opt, raw[opt])
+    if "sheets" in raw:
+        if fmt != "xlsx":
+            ctx.fail(kp + ("sheets",), "only valid for xlsx files")
+        sheets = {}
+        for name, s in ctx.mapping(raw["sheets"], kp + ("sheets",)).items():
+            skp = kp + ("sheets", name)
+            s = ctx.mapping(s, skp)
+            ctx.unknown(s, {"round", "year"}, skp)
+            for req in ("round", "year"):
+                if req not in s:
+                    ctx.fail(skp + (req,), "missing required key")
+            sheets[str(name)] = SheetSpec(ctx.integer(s["round"], skp + ("round",)),
+                                          ctx.integer(s["year"], skp + ("year",)))
+        spec.sheets = sheets
+    else:
+        for what in ("round", "year"):
+            col, fixed = raw.get(f"{what}_column"), raw.get(what)
+            if col is None and fixed is None:
+                ctx.fail(kp + (what,), f"give '{what}_column' or a fixed '{what}' (or 'sheets' for xlsx)")
+            if fixed is not None:
+                setattr(spec, what, ctx.integer(fixed, kp + (what,)))
+            if col is not None:
+                setattr(spec, f"{what}_column", str(col))
+    return spec
+
+
+def _range_rule(ctx: _Ctx, raw, kp) -> RangeRule:
+    raw = ctx.mapping(raw, kp)
+    ctx.unknown(raw, {"min", "max", "action"}, kp)
+    action = raw.get("action", "set_missing")
+    if action not in ACTIONS:
+        ctx.fail(kp + ("action",), f"{action!r} not allowed; use one of {ACTIONS}")
+    for b in ("min", "max"):
+        if b in raw and (isinstance(raw[b], bool) or not isinstance(raw[b], (int, float))):
+            ctx.fail(kp + (b,), f"must be a number, got {raw[b]!r}")
+    if "min" not in raw and "max" not in raw:
+        ctx.fail(kp, "give 'min' and/or 'max'")
+    return RangeRule(raw.get("min"), raw.get("max"), action)
+
+
+def load_config(path) -> SurveyConfig:
+    """Read and check one source config; any problem raises SurveyConfigError naming file+key."""
+    path = Path(path).resolve()
+    if not path.exists():
+        raise SurveyConfigError(f"{path}: config file does not exist")
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = f", line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SurveyConfigError(f"{path}{line}: malformed YAML: {problem}") from None
+    ctx = _Ctx(path, _key_lines(node))
+    if raw is None:
+        raise SurveyConfigError(f"{path}: config file is empty")
+    raw = ctx.mapping(raw, ())
+    ctx.unknown(raw, TOP_KEYS, ())
+    for req in REQUIRED_TOP:
+        if req not in raw:
+            ctx.fail((req,), "missing required key")
+    base = path.parent
+    files_raw = raw["files"]
+    if not isinstance(files_raw, list) or not files_raw:
+        ctx.fail(("files",), "must be a non-empty list")
+    files = [_file_spec(ctx, f, i, base) for i, f in enumerate(files_raw)]
+
+    columns = {str(k): str(v) for k, v in ctx.mapping(raw["columns"], ("columns",)).items()}
+    ctx.unknown(columns, set(COLUMN_FIELDS), ("columns",))
+    for req in KEY_FIELDS:
+        if req not in columns:
+            ctx.fail(("columns", req), "missing required key")
+
+    codes = {}
+    for k, v in ctx.mapping(raw.get("codes") or {}, ("codes",)).items():
+        ctx.unknown({k: 0}, set(CODE_FIELDS), ("codes",))
+        codes[k] = {str(a): b for a, b in ctx.mapping(v, ("codes", k)).items()}
+        if k == "member":
+            for a, b in codes[k].items():
+                if not isinstance(b, bool):
+                    ctx.fail(("codes", k, a), f"must map to true/false, got {b!r}")
+    networks = {str(k): str(v) for k, v in ctx.mapping(raw.get("networks") or {}, ("networks",)).items()}
+
+    units = {}
+    for k, v in ctx.mapping(raw.get("units") or {}, ("units",)).items():
+        ctx.unknown({k: 0}, set(NUMERIC_FIELDS), ("units",))
+        v = ctx.mapping(v, ("units", k))
+        ctx.unknown(v, {"from", "factor"}, ("units", k))
+        if not isinstance(v.get("factor"), (int, float)) or isinstance(v.get("factor"), bool):
+            ctx.fail(("units", k, "factor"), "missing or not a number")
+        units[k] = UnitRule(str(v.get("from", "")), float(v["factor"]))
+
+    plaus = {}
+    for k, v in ctx.mapping(raw.get("plausibility") or {}, ("plausibility",)).items():
+        ctx.unknown({k: 0}, set(NUMERIC_FIELDS), ("plausibility",))
+        plaus[k] = _range_rule(ctx, v, ("plausibility", k))
+
+    dup = ctx.mapping(raw.get("duplicates") or {"action": "keep_first"}, ("duplicates",))
+    ctx.unknown(dup, {"action"}, ("duplicates",))
+    if dup.get("action", "keep_first") not in DUPLICATE_ACTIONS:
+        ctx.fail(("duplicates", "action"), f"use one of {DUPLICATE_ACTIONS}")
+
+    networks_file = PUBLISHED / "networks.csv"
+    if raw.get("networks_file"):
+        networks_file = (base / str(raw["networks_file"])).resolve()
+        if not networks_file.exists():
+            ctx.fail(("networks_file",), f"file does not exist: {networks_file}")
+
+    synthetic = raw.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        ctx.fail(("synthetic",), f"must be true or false, got {synthetic!r}")
+    return SurveyConfig(
+        path=path, source_name=str(raw["source_name"]),
+        price_year=ctx.integer(raw["price_year"], ("price_year",)), files=files, columns=columns,
+        synthetic=synthetic, min_cell=ctx.integer(raw.get("min_cell", 5), ("min_cell",)),
+        codes=codes, networks=networks, units=units, plausibility=plaus,
+        duplicates=dup.get("action", "keep_first"), networks_file=networks_file,
+    )
