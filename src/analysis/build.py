@@ -14,6 +14,7 @@ the same folder and moved into place only when the whole step succeeded.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -100,7 +101,15 @@ def run(
     timings["render"] = time.perf_counter() - start
     if isinstance(stages, dict):
         timings.update({k: v for k, v in stages.items() if isinstance(v, (int, float))})
+    log_timings(Path(executed), timings)
     return timings
+
+
+def log_timings(notebook: Path, timings: dict) -> None:
+    """Append one JSON line per executed notebook to build/timings.jsonl (read by the benchmark)."""
+    paths.BUILD.mkdir(parents=True, exist_ok=True)
+    with (paths.BUILD / "timings.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"notebook": Path(notebook).name, "time": time.time(), **timings}) + "\n")
 
 
 def _parse_params(pairs: list[list[str]] | None) -> dict:
@@ -129,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.no_render:
             secs = execute(args.notebook, args.executed, {**default_parameters(args.lang), **params})
+            log_timings(args.executed, {"papermill": secs})
             print(f"[build] {args.notebook.name}: papermill {secs:.1f} s", file=sys.stderr)
         else:
             t = run(args.notebook, args.executed, args.html, args.pdf, args.title, args.subtitle,

@@ -1,0 +1,160 @@
+"""Benchmark: where the build's time goes, and how the estimator scales.
+
+    make bench            # or: .venv/bin/python scripts/bench.py [--sizes 10000 100000 1000000]
+
+Measured in one run, on this machine:
+  1. floor: a bare papermill run of an empty notebook with the project kernel (median of 3);
+  2. cold full build (`make clean` then `make report`, the venv already exists);
+  3. warm no-op (`make report` again);
+  4. rebuild after touching one raw file (data/raw/published/networks.csv);
+  5. time per stage (papermill, HTML, PDF) summed over the cold build, from build/timings.jsonl;
+  6. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
+     cluster bootstrap (999 draws), time and peak memory, each in a fresh process.
+The build part rewrites reports/ and data/processed/ in place (it is the real build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+TARGETS = {"full_over_floor": 2.5, "noop_s": 1.0, "clustered_1e6_s": 10.0, "clustered_1e6_gb": 4.0,
+           "wild_1e6_s": 60.0}
+
+
+def sh(cmd: str) -> float:
+    start = time.perf_counter()
+    res = subprocess.run(cmd, shell=True, cwd=ROOT, capture_output=True, text=True)
+    secs = time.perf_counter() - start
+    if res.returncode != 0:
+        sys.stderr.write(res.stdout[-3000:] + res.stderr[-3000:])
+        raise SystemExit(f"bench: command failed: {cmd}")
+    return secs
+
+
+def floor_seconds(runs: int = 3) -> float:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        nb = new_notebook(cells=[new_code_cell("pass")],
+                          metadata={"kernelspec": {"name": "redes-laredo", "display_name": "x", "language": "python"}})
+        src = Path(tmp) / "empty.ipynb"
+        nbformat.write(nb, src)
+        times = [sh(f"{PY} -m papermill -k redes-laredo --no-progress-bar {src} {Path(tmp) / 'out.ipynb'}")
+                 for _ in range(runs)]
+    return statistics.median(times)
+
+
+def read_timings(since: float) -> list[dict]:
+    path = ROOT / "build" / "timings.jsonl"
+    if not path.exists():
+        return []
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r.get("time", 0) >= since]
+
+
+def build_benchmark() -> dict:
+    cores = os.cpu_count() or 1
+    out = {"cores": cores, "floor_s": floor_seconds()}
+    sh("make clean")
+    t0 = time.time()
+    out["cold_s"] = sh("make report")
+    cold = read_timings(t0)
+    out["notebooks"] = len(cold)
+    for stage in ("papermill", "html", "pdf", "render"):
+        out[f"stage_{stage}_s"] = sum(r.get(stage, 0.0) for r in cold)
+    out["noop_s"] = sh("make report")
+    (ROOT / "data/raw/published/networks.csv").touch()
+    t1 = time.time()
+    out["touch_raw_s"] = sh("make report")
+    out["touch_raw_notebooks"] = len(read_timings(t1))
+    out["ideal_s"] = out["notebooks"] * out["floor_s"] / cores
+    out["full_over_floor"] = out["cold_s"] / out["ideal_s"] if out["ideal_s"] else float("nan")
+    return out
+
+
+SCALE_CODE = r"""
+import json, resource, sys, time
+import numpy as np, pandas as pd
+from analysis.effects import estimate_effects
+n_rows, method, reps = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+rng = np.random.default_rng(1)
+n_units = n_rows // 3
+unit = np.repeat(np.arange(n_units), 3)
+period = np.tile([2005, 2007, 2011], n_units)
+network = unit % 12
+treated = (network < 8).astype(int)
+y = rng.normal(size=n_rows) + 0.5 * treated * (period >= 2007) + 0.1 * network
+panel = pd.DataFrame({"unit": unit, "period": period, "y": y, "treated": treated, "network": network})
+t = time.perf_counter()
+estimate_effects(panel, unit="unit", period="period", outcomes=["y"], treated="treated", first_post=2007,
+                 cluster="network", methods=[method], wild_reps=reps)
+secs = time.perf_counter() - t
+print(json.dumps({"seconds": secs, "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2}))
+"""
+
+
+def scale_benchmark(sizes: list[int], reps: int = 999) -> list[dict]:
+    rows = []
+    for n in sizes:
+        for method in ("did_twfe", "did_wild"):
+            res = subprocess.run([PY, "-c", SCALE_CODE, str(n), method, str(reps)], capture_output=True, text=True)
+            if res.returncode != 0:
+                rows.append({"rows": n, "method": method, "seconds": float("nan"), "peak_gb": float("nan"),
+                             "error": res.stderr.strip().splitlines()[-1] if res.stderr else "failed"})
+            else:
+                rows.append({"rows": n, "method": method, **json.loads(res.stdout.strip().splitlines()[-1])})
+            print(f"  scale {n:>9,} {method:9s} done", file=sys.stderr)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--skip-build", action="store_true")
+    args = parser.parse_args()
+
+    print("Benchmark on", os.uname().nodename, f"({os.cpu_count()} cores)")
+    if not args.skip_build:
+        b = build_benchmark()
+        print("\n| build measure | value | target |\n|---|---|---|")
+        print(f"| floor: bare papermill run of an empty notebook | {b['floor_s']:.2f} s | |")
+        print(f"| cold full build ({b['notebooks']} notebooks, venv present) | {b['cold_s']:.1f} s | |")
+        print(f"| ideal = notebooks x floor / cores | {b['ideal_s']:.1f} s | |")
+        ok = "met" if b["full_over_floor"] <= TARGETS["full_over_floor"] else "MISSED"
+        print(f"| full build / ideal | {b['full_over_floor']:.2f} | <= 2.5 ({ok}) |")
+        ok = "met" if b["noop_s"] < TARGETS["noop_s"] else "MISSED"
+        print(f"| warm no-op `make report` | {b['noop_s']:.2f} s | < 1 s ({ok}) |")
+        print(f"| rebuild after touching networks.csv ({b['touch_raw_notebooks']} notebooks re-run) | "
+              f"{b['touch_raw_s']:.1f} s | |")
+        for stage in ("papermill", "html", "pdf"):
+            print(f"| stage total: {stage} (summed over processes) | {b[f'stage_{stage}_s']:.1f} s | |")
+        stages = {s: b[f"stage_{s}_s"] for s in ("papermill", "html", "pdf")}
+        print(f"\nDominant stage: {max(stages, key=stages.get)}")
+    if args.sizes:
+        print("\n| producer-rounds | method | seconds | peak memory GB | target |\n|---|---|---|---|---|")
+        for r in scale_benchmark(args.sizes):
+            target = ""
+            if r["rows"] == 1_000_000:
+                if r["method"] == "did_twfe":
+                    ok = r["seconds"] < TARGETS["clustered_1e6_s"] and r["peak_gb"] < TARGETS["clustered_1e6_gb"]
+                    target = f"< 10 s, < 4 GB ({'met' if ok else 'MISSED'})"
+                else:
+                    target = f"< 60 s ({'met' if r['seconds'] < TARGETS['wild_1e6_s'] else 'MISSED'})"
+            label = "clustered s.e. (CRV1)" if r["method"] == "did_twfe" else "wild bootstrap, 999 draws"
+            print(f"| {r['rows']:,} | {label} | {r['seconds']:.2f} | {r['peak_gb']:.2f} | {target} |"
+                  + (f" error: {r['error']}" if "error" in r else ""))
+
+
+if __name__ == "__main__":
+    main()
