@@ -1,0 +1,167 @@
+"""Arithmetic of analysis.implied: hand-computable cases, intervals, real-data endpoints."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import implied as im
+from analysis.paths import PUBLISHED
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return im.load_inputs()
+
+
+@pytest.fixture(scope="module")
+def result(inputs):
+    return im.compute_implied(inputs["indicators"], inputs["networks"],
+                              network_totals=inputs["network_totals"])
+
+
+def _raw(indicator_id, chain, period):
+    df = pd.read_csv(PUBLISHED / "chain_indicators.csv")
+    row = df[(df.indicator_id == indicator_id) & (df.chain == chain) & (df.period == period)
+             & df.network_id.isna()]
+    assert len(row) == 1
+    return float(row.low.iloc[0]), float(row.high.iloc[0])
+
+
+def test_two_cows_ten_litres_at_080():
+    litres = im.milk_litres_per_year(2, 10, 365)
+    assert litres == 7300
+    assert litres * 0.80 == pytest.approx(5840)
+    assert im.milk_litres_per_year(2, 10, 365, in_milk=0.5) == 3650
+
+
+def test_blended_price_and_bad_shares():
+    assert im.blended_price([0.9, 0.1], [0.8, 1.0]) == pytest.approx(0.82)
+    with pytest.raises(ValueError, match="channel shares add up to 0.9000, not 1"):
+        im.blended_price([0.8, 0.1], [0.8, 1.0])
+
+
+def test_mango_revenue_hand_case():
+    # 100 × 1.1 × (0.75/0.5) × (1/0.5) = 330 ; net of waste: 100 × 1.1 × 2 = 220
+    assert im.mango_revenue_per_ha(100, 0.1, 0.5, 0.25, 0.5, 0.0, 0.0, False) == pytest.approx(330)
+    assert im.mango_revenue_per_ha(100, 0.1, 0.5, 0.25, 0.5, 0.0, 0.0, True) == pytest.approx(220)
+    # 100 soles at 2 soles/kg (no discard) = 50 kg
+    assert im.mango_marketable_per_ha(100, 2.0, 0.5, 0.0) == pytest.approx(50)
+
+
+def test_scan_interval_endpoints():
+    res = im.scan(lambda a, b: {"q": (a, a * b)}, {"a": (1, 2), "b": (3, 5)})["q"]
+    assert res["initial"] == (1, 2)
+    assert res["current"] == (3, 10)
+    assert res["change"] == (2, 8)      # joint: a*b - a over the four corners
+    assert res["pct"] == (200, 400)
+
+
+def test_intervals_ordered(result):
+    num = result.effects.dropna(subset=["pct_low"])
+    assert len(num) == 18
+    for a, b in (("initial_low", "initial_high"), ("current_low", "current_high"),
+                 ("change_low", "change_high"), ("pct_low", "pct_high")):
+        assert (num[a] <= num[b] + 1e-9).all(), a
+
+
+def test_dairy_endpoints_recomputed(result):
+    cows0, cows1 = _raw("cows_per_producer", "lacteos", "initial"), _raw("cows_per_producer", "lacteos", "current")
+    y0, y1 = _raw("milk_yield_l_cow_day", "lacteos", "initial"), _raw("milk_yield_l_cow_day", "lacteos", "current")
+    pc0, pd0 = _raw("price_collector_pen_l", "lacteos", "initial"), _raw("price_direct_pen_l", "lacteos", "initial")
+    s_c0 = _raw("share_collector_pct", "lacteos", "initial")[0] / 100
+    s_d0 = _raw("share_direct_pct", "lacteos", "initial")[0] / 100
+    s_c1 = _raw("share_collector_pct", "lacteos", "current")[0] / 100
+    s_r1 = _raw("share_redeslac_pct", "lacteos", "current")[0] / 100
+    s_d1 = _raw("share_direct_pct", "lacteos", "current")[0] / 100
+    base = _raw("redeslac_price_pen_l", "lacteos", "initial")[0]
+    prem_r = _raw("price_premium_redeslac_pen_l", "lacteos", "current")[0]
+    prem_d = _raw("price_premium_direct_pen_l", "lacteos", "current")[0]
+    p1 = s_c1 * base + s_r1 * (base + prem_r) + s_d1 * (base + prem_d)
+    v0_lo = cows0[0] * y0[0] * 365 * (s_c0 * pc0[0] + s_d0 * pd0[0])
+    v0_hi = cows0[1] * y0[1] * 365 * (s_c0 * pc0[1] + s_d0 * pd0[1])
+    v1_lo, v1_hi = cows1[0] * y1[0] * 365 * p1, cows1[1] * y1[1] * 365 * p1
+    row = result.effects.query("chain == 'lacteos' and level == 'per_producer' and "
+                               "quantity == 'income' and scenario == 'principal'").iloc[0]
+    assert row.initial_low == pytest.approx(v0_lo)
+    assert row.initial_high == pytest.approx(v0_hi)
+    assert row.current_low == pytest.approx(v1_lo)
+    assert row.current_high == pytest.approx(v1_hi)
+    assert row.pct_low == pytest.approx((v1_lo / v0_hi - 1) * 100)
+    assert row.pct_high == pytest.approx((v1_hi / v0_lo - 1) * 100)
+    # the published figures give 2,763.05 – 7,910.28 soles initially
+    assert round(row.initial_low, 2) == 2763.05 and round(row.initial_high, 2) == 7910.28
+
+
+def test_mango_pct_recomputed(result):
+    g = _raw("yield_change_pct", "mango", "current")[0] / 100
+    w0, w1 = _raw("waste_pct", "mango", "initial")[0] / 100, _raw("waste_pct", "mango", "current")[0] / 100
+    d0, d1 = _raw("discard_pct", "mango", "initial")[0] / 100, _raw("discard_pct", "mango", "current")[0] / 100
+    lo_r, hi_r = im.ImpliedParams().discard_price_ratio
+    low = (1 + g) * ((1 - d1 + d1 * hi_r) / (1 - d0 + d0 * hi_r)) - 1          # net of waste
+    high = (1 + g) * (1 - w1) / (1 - w0) * ((1 - d1 + d1 * lo_r) / (1 - d0 + d0 * lo_r)) - 1
+    for level in ("per_producer", "chain"):
+        row = result.effects.query(f"chain == 'mango' and level == '{level}' and quantity == 'income'").iloc[0]
+        assert row.pct_low == pytest.approx(low * 100)
+        assert row.pct_high == pytest.approx(high * 100)
+    chain = result.effects.query("chain == 'mango' and level == 'chain' and quantity == 'income'").iloc[0]
+    rev0 = _raw("revenue_per_ha_pen", "mango", "initial")[0]
+    ha = _raw("hectares_in_production", "mango", "initial")[0]
+    assert chain.initial_low == pytest.approx(rev0 * ha)
+
+
+def test_in_milk_fraction_scales_levels_not_pct(inputs, result):
+    half = im.compute_implied(inputs["indicators"], inputs["networks"],
+                              im.ImpliedParams(cows_in_milk_fraction=0.5), inputs["network_totals"])
+    a = result.effects.query("chain == 'lacteos' and quantity == 'production' and level == 'per_producer' and scenario == 'principal'").iloc[0]
+    b = half.effects.query("chain == 'lacteos' and quantity == 'production' and level == 'per_producer' and scenario == 'principal'").iloc[0]
+    assert b.current_high == pytest.approx(a.current_high / 2)
+    assert b.pct_low == pytest.approx(a.pct_low)
+
+
+def test_employment_not_determinable(result):
+    jobs = result.effects[result.effects.quantity.str.startswith("jobs_")]
+    assert list(jobs.quantity) == ["jobs_created", "jobs_consolidated"]
+    assert jobs.change_low.isna().all() and (jobs.status == "no determinable").all()
+    assert result.employment.data_needed.str.contains("Jornales").all()
+
+
+def test_conclusions_text(result):
+    items = im.fill_conclusions(result.effects, "es")
+    assert [i["placeholder"] for i in items] == ["mango_income", "dairy_income", "jobs_created",
+                                                 "jobs_consolidated"]
+    mango = result.effects.query("chain == 'mango' and level == 'per_producer' and quantity == 'income'").iloc[0]
+    assert items[0]["value_text"] == f"entre {round(mango.pct_low)}% y {round(mango.pct_high):,d}%"
+    assert [i["status"] for i in items] == ["calculado", "calculado", "no determinable", "no determinable"]
+    assert items[2]["value_text"] == "no determinable con las cifras publicadas"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_no_placeholder_in_any_output(inputs, lang, tmp_path):
+    res = im.compute_implied(inputs["indicators"], inputs["networks"], im.ImpliedParams(lang=lang),
+                             inputs["network_totals"])
+    texts = [str(v) for df in (res.effects, res.assumptions, res.employment, res.checks)
+             for v in df.to_numpy().ravel()]
+    items = im.fill_conclusions(res.effects, lang)
+    texts += [str(v) for i in items for v in i.values()] + im.conclusions_sentences(items, lang)
+    assert not [x for x in texts if "XX" in x]
+    files = im.write_implied(res, tmp_path, lang)
+    for path in files.values():
+        assert "XX" not in path.read_text(encoding="utf-8")
+    assert len(pd.read_csv(files["conclusions"])) == 4
+    assert len(pd.read_csv(files["effects"])) == len(res.effects)
+
+
+def test_missing_indicator_names_row(inputs):
+    ind = inputs["indicators"]
+    broken = ind[ind.indicator_id != "revenue_per_ha_pen"]
+    with pytest.raises(KeyError, match="chain_indicators.csv: no row with "
+                                       "indicator_id='revenue_per_ha_pen', chain='mango', "
+                                       "period='initial'"):
+        im.compute_implied(broken, inputs["networks"])
+
+
+def test_dairy_check_in_milk_share(result):
+    share = result.checks.iloc[1]
+    assert 0 < share.implied_low < share.implied_high < 1
+    assert not math.isnan(result.checks.iloc[0].published_low)
