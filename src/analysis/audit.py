@@ -1,0 +1,388 @@
+"""Consistency audit of the published figures.
+
+Generic rules over the transcribed tables (``analysis.published``). Each rule takes
+DataFrames (and a tolerance) and returns check rows (dicts with ``COLUMNS``); ``run_audit``
+wires the rules to the real tables and ``write_audit`` saves ``data/processed/audit.csv``.
+Rounding tolerances are derived from the printed digits: half a unit of the last digit, times
+the number of rounded parts when parts are added up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.labels import t
+
+COLUMNS = ["check_id", "rule", "description", "sources", "expected", "found", "tolerance", "passed"]
+EPS = 1e-9
+
+
+# ---------------------------------------------------------------- formatting helpers
+def _fmt(x) -> str:
+    """A number as text: integers without decimals, others with up to 4 decimals."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{round(x, 4):.10g}"
+
+
+def _fmt_range(low, high) -> str:
+    return _fmt(low) if float(low) == float(high) else f"{_fmt(low)}–{_fmt(high)}"
+
+
+def decimals(x) -> int:
+    """Number of decimals with which ``x`` was printed (as far as a float can tell)."""
+    s = f"{round(float(x), 6):.10g}"
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+def half_digit(values) -> float:
+    """Half a unit of the finest last printed digit among ``values``."""
+    return 0.5 * 10 ** -max(decimals(v) for v in values)
+
+
+def _sources(*groups) -> str:
+    seen: list[str] = []
+    for group in groups:
+        for s in group:
+            for part in str(s).split("; "):
+                if part and part not in seen:
+                    seen.append(part)
+    return "; ".join(seen)
+
+
+def _check(check_id, rule, desc_key, item, sources, expected, found, tolerance, passed, lang):
+    return {
+        "check_id": check_id, "rule": rule,
+        "description": t(f"audit.{desc_key}", lang, item=item),
+        "sources": sources, "expected": expected, "found": found,
+        "tolerance": float(tolerance), "passed": bool(passed),
+    }
+
+
+# ---------------------------------------------------------------- rules
+def sum_matches_total(parts: pd.DataFrame, totals: pd.DataFrame, by: list[str], *,
+                      value_col: str = "value", total_col: str = "value", tolerance: float = 0.0,
+                      id_prefix: str = "sum", desc_key: str = "sum_cofinancing",
+                      lang: str = "es") -> list[dict]:
+    """For each stated total (row of ``totals``), add the ``parts`` with the same ``by`` keys."""
+    rows = []
+    for _, tot in totals.iterrows():
+        mask = pd.Series(True, index=parts.index)
+        for col in by:
+            mask &= parts[col] == tot[col]
+        sel = parts[mask]
+        item = "/".join(str(tot[c]) for c in by)
+        found = sel[value_col].sum()
+        passed = not sel.empty and abs(found - tot[total_col]) <= tolerance + EPS
+        rows.append(_check(f"{id_prefix}:{item}", "sum_matches_total", desc_key, item,
+                           _sources(sel["source"], [tot["source"]]), _fmt(tot[total_col]),
+                           _fmt(found) if not sel.empty else "—", tolerance, passed, lang))
+    return rows
+
+
+def shares_sum_to_100(shares: pd.DataFrame, by: list[str], *, share_col: str = "share_pct",
+                      tolerance: float | None = None, id_prefix: str = "shares",
+                      lang: str = "es") -> list[dict]:
+    """Each group (of two or more shares) adds up to 100 within n × half the last digit."""
+    rows = []
+    for key, g in shares.groupby(by, sort=False, dropna=False):
+        if len(g) < 2:
+            continue
+        key = key if isinstance(key, tuple) else (key,)
+        item = "/".join(str(k) for k in key if str(k))
+        tol = len(g) * half_digit(g[share_col]) if tolerance is None else tolerance
+        total = g[share_col].sum()
+        rows.append(_check(f"{id_prefix}:{item}", "shares_sum_to_100", "shares_group", item,
+                           _sources(g["source"]), "100", _fmt(total), tol,
+                           abs(total - 100) <= tol + EPS, lang))
+    return rows
+
+
+def repeated_quantity_agrees(claims: pd.DataFrame, *,
+                             keys: tuple[str, ...] = ("measure", "chain", "network_id", "period"),
+                             tolerance: float | None = None, lang: str = "es") -> list[dict]:
+    """Claims with the same keys stated in two or more places must overlap (within tolerance)."""
+    rows = []
+    for key, g in claims.groupby(list(keys), sort=False):
+        if len(g) < 2:
+            continue
+        tol = half_digit(pd.concat([g["low"], g["high"]])) if tolerance is None else tolerance
+        passed = g["low"].max() <= g["high"].min() + tol + EPS
+        first, others = g.iloc[0], g.iloc[1:]
+        found = "; ".join(dict.fromkeys(_fmt_range(r.low, r.high) for r in others.itertuples()))
+        item = "/".join(str(k) for k in key if str(k))
+        rows.append(_check(f"repeated:{item}", "repeated_quantity_agrees", "repeated_quantity",
+                           item, _sources(g["source"]), _fmt_range(first["low"], first["high"]),
+                           found, tol, passed, lang))
+    return rows
+
+
+def count_matches_table(stated: pd.DataFrame, derived: pd.DataFrame, *,
+                        tolerance: float | None = None, lang: str = "es") -> list[dict]:
+    """Compare stated counts (key, value, source, desc_key, item) with table-derived ones
+    (key, value, basis); an optional ``ref`` column is appended to the check id. Default tolerance: half the last printed digit of the stated value."""
+    rows = []
+    lookup = derived.set_index("key")
+    for _, s in stated.iterrows():
+        tol = half_digit([s["value"]]) if tolerance is None else tolerance
+        if s["key"] in lookup.index:
+            d = lookup.loc[s["key"]]
+            found, basis = _fmt(d["value"]), d["basis"]
+            passed = abs(d["value"] - s["value"]) <= tol + EPS
+        else:
+            found, basis, passed = "—", "", False
+        ref = f":{s['ref']}" if "ref" in s and s["ref"] else ""
+        rows.append(_check(f"count:{s['key']}{ref}", "count_matches_table", s["desc_key"], s["item"],
+                           _sources([s["source"]], [basis]), _fmt(s["value"]), found, tol,
+                           passed, lang))
+    return rows
+
+
+def percent_change_consistent(claims: pd.DataFrame, *, tolerance: float | None = None,
+                              lang: str = "es") -> list[dict]:
+    """Within each ``link`` group: measure M before (initial) / after (current or target),
+    stated change ``M_change_pct`` and/or ``M_change_abs`` must agree. Ranges are carried as
+    intervals; default tolerance is half the last printed digit of the stated change."""
+    rows = []
+    linked = claims[claims["link"].astype(str).str.strip() != ""]
+    for link, g in linked.groupby("link", sort=False):
+        pct = g[g["measure"].str.endswith("_change_pct")]
+        absd = g[g["measure"].str.endswith("_change_abs")]
+        base = g.drop(pct.index).drop(absd.index)
+        before = base[base["period"] == "initial"]
+        after = base[base["period"].isin(["current", "target"])]
+        if before.empty:
+            continue
+        b = before.iloc[0]
+        for _, c in pct.iterrows():
+            tol = half_digit([c["value"]]) if tolerance is None else tolerance
+            if not after.empty:
+                a = after.iloc[0]
+                lo = (a["low"] - b["high"]) / b["high"] * 100
+                hi = (a["high"] - b["low"]) / b["low"] * 100
+                src, key = after["source"], "percent_change"
+            elif not absd.empty:
+                d = absd.iloc[0]
+                lo, hi = d["low"] / b["high"] * 100, d["high"] / b["low"] * 100
+                src, key = absd["source"], "implied_percent_change"
+            else:
+                continue
+            passed = lo - tol - EPS <= c["value"] <= hi + tol + EPS
+            rows.append(_check(f"pct_change:{link}", "percent_change_consistent", key, link,
+                               _sources(before["source"], src, [c["source"]]), _fmt_range(lo, hi),
+                               _fmt(c["value"]), tol, passed, lang))
+        for _, c in absd.iterrows():
+            if after.empty:
+                continue
+            a = after.iloc[0]
+            tol = half_digit([c["value"]]) if tolerance is None else tolerance
+            lo, hi = a["low"] - b["high"], a["high"] - b["low"]
+            passed = lo - tol - EPS <= c["value"] <= hi + tol + EPS
+            rows.append(_check(f"abs_change:{link}", "percent_change_consistent", "abs_change", link,
+                               _sources(before["source"], after["source"], [c["source"]]),
+                               _fmt_range(lo, hi), _fmt(c["value"]), tol, passed, lang))
+    return rows
+
+
+def volume_implied_by_herd(members: pd.DataFrame, cows: pd.Series, yields: pd.Series,
+                           volumes: pd.DataFrame, *, tolerance: float = 0.0,
+                           lang: str = "es") -> list[dict]:
+    """members (value, source, label) × cows (low, high) × litres/cow/day (low, high) gives an
+    interval; each stated volume (low, high, source) must overlap it (tolerance is relative)."""
+    rows = []
+    for _, m in members.iterrows():
+        lo = m["value"] * cows["low"] * yields["low"] * (1 - tolerance)
+        hi = m["value"] * cows["high"] * yields["high"] * (1 + tolerance)
+        for _, v in volumes.iterrows():
+            item = f"{m['label']} × {_fmt_range(cows['low'], cows['high'])} × " \
+                   f"{_fmt_range(yields['low'], yields['high'])} vs {_fmt_range(v['low'], v['high'])}"
+            passed = v["low"] <= hi + EPS and v["high"] >= lo - EPS
+            rows.append(_check(f"volume:{m['label']}:{_fmt(v['value'])}", "volume_implied_by_herd",
+                               "volume_herd", item,
+                               _sources([m["source"], cows["source"], yields["source"], v["source"]]),
+                               _fmt_range(lo, hi), _fmt_range(v["low"], v["high"]), tolerance,
+                               passed, lang))
+    return rows
+
+
+def _date_key(d: str, year_only: bool) -> str:
+    return d[:4] if year_only else d
+
+
+def dates_in_order(projects: pd.DataFrame, networks: pd.DataFrame, *,
+                   lang: str = "es") -> list[dict]:
+    """A project cannot start before its network; compared at the coarser date precision."""
+    rows = []
+    start = networks.set_index("network_id")["start_date"]
+    for _, p in projects.iterrows():
+        if not p["start"] or p["network_id"] not in start.index:
+            continue
+        n = start[p["network_id"]]
+        year_only = len(p["start"]) == 4 or len(n) == 4
+        passed = _date_key(p["start"], year_only) >= _date_key(n, year_only)
+        rows.append(_check(f"dates:{p['project_id']}", "dates_in_order", "dates_order",
+                           p["project_id"], _sources([p["source"]], networks.loc[
+                               networks["network_id"] == p["network_id"], "source"]),
+                           f">= {n}", p["start"], 0, passed, lang))
+    return rows
+
+
+# ---------------------------------------------------------------- wiring to the real tables
+QUANTITY_TO_MEASURE = {"men": "members_men", "women": "members_women",
+                       "members_total": "members_total", "networks": "networks_count",
+                       "networks_phase1": "networks_phase1_count",
+                       "networks_phase2": "networks_phase2_count",
+                       "members_min_per_network": "members_min_per_network",
+                       "members_max_per_network": "members_max_per_network"}
+COUNT_MEASURES = {"networks_count", "networks_phase1_count", "networks_phase2_count",
+                  "members_total", "members_men", "members_women", "share_led_by_women_pct"}
+
+
+def derive_network_counts(networks: pd.DataFrame) -> pd.DataFrame:
+    """Counts derived from Tabla N°02 as (key = measure|chain|network_id, value, basis)."""
+    basis = "Tabla N°02 (derivado)"
+    out = []
+
+    def add(measure, chain, value, network=""):
+        out.append({"key": f"{measure}|{chain}|{network}", "value": float(value), "basis": basis})
+
+    for chain, g in [("all", networks), *networks.groupby("chain", sort=False)]:
+        add("networks_count", chain, len(g))
+        add("members_total", chain, g["total"].sum())
+        add("members_men", chain, g["men"].sum())
+        add("members_women", chain, g["women"].sum())
+        for phase, gp in g.groupby("programme_phase"):
+            add(f"networks_phase{phase}_count", chain, len(gp))
+        add("members_min_per_network", chain, g["total"].min())
+        add("members_max_per_network", chain, g["total"].max())
+        add("share_led_by_women_pct", chain, 100 * (g["representative_sex"] == "F").mean())
+    for _, n in networks.iterrows():
+        add("members_total", n["chain"], n["total"], n["network_id"])
+    return pd.DataFrame(out)
+
+
+def _stated_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for _, c in claims.iterrows():
+        key = f"{c['measure']}|{c['chain']}|{c['network_id']}"
+        if c["measure"] in COUNT_MEASURES:
+            rows.append({"key": key, "value": c["value"], "source": c["source"],
+                         "desc_key": "count_vs_table", "item": key.rstrip("|"),
+                         "ref": c["claim_id"]})
+        elif c["measure"] == "members_at_founding":
+            rows.append({"key": f"members_total|{c['chain']}|{c['network_id']}", "value": c["value"],
+                         "source": c["source"], "desc_key": "count_founding_vs_table",
+                         "item": c["network_id"], "ref": c["claim_id"]})
+        elif c["measure"] == "members_per_network_range":
+            for end, measure in (("low", "members_min_per_network"),
+                                 ("high", "members_max_per_network")):
+                k = f"{measure}|{c['chain']}|{c['network_id']}"
+                rows.append({"key": k, "value": c[end], "source": c["source"],
+                             "desc_key": "count_vs_table", "item": k.rstrip("|"),
+                             "ref": c["claim_id"]})
+    return pd.DataFrame(rows)
+
+
+def _share_family(indicator_id: str) -> str:
+    i = indicator_id.find("share_")
+    return indicator_id[: i + len("share_")] if i >= 0 else ""
+
+
+def _audit_sums(tables, lang):
+    net, tot, cof = tables["networks"], tables["network_totals"], tables["cofinancing"]
+    long = net.melt(id_vars=["network_id", "chain", "source"], value_vars=["men", "women"])
+    rows = sum_matches_total(long, net.rename(columns={"total": "value"}), ["network_id"],
+                             id_prefix="sum_network", desc_key="sum_network_members", lang=lang)
+    cols = net.melt(id_vars=["source"], value_vars=["men", "women", "total"], var_name="quantity")
+    cols["quantity"] = cols["quantity"].replace({"total": "members_total"})
+    row = tot[tot["source"].str.startswith("Tabla N°02")]
+    rows += sum_matches_total(cols, row, ["quantity"], id_prefix="sum_column",
+                              desc_key="sum_column_totals", lang=lang)
+    by_chain = net.rename(columns={"total": "value"})
+    chain_tot = tot[(tot["quantity"] == "members_total") & (tot["chain"] != "all")]
+    rows += sum_matches_total(by_chain, chain_tot, ["chain"], id_prefix="sum_chain",
+                              desc_key="sum_chain_members", lang=lang)
+    parts = cof[cof["kind"] == "part"].rename(columns={"amount": "value"})
+    stated = cof[cof["kind"] == "stated_total"].rename(columns={"amount": "value"})
+    rows += sum_matches_total(parts, stated, ["project_id", "currency"], id_prefix="sum_cofinancing",
+                              desc_key="sum_cofinancing", lang=lang)
+    return rows
+
+
+def _audit_shares(tables, lang):
+    rows = []
+    for name, label in (("pea_by_sector", "pea"), ("mipes_by_activity", "mipes")):
+        df = tables[name].assign(group=label)
+        rows += shares_sum_to_100(df, ["group"], lang=lang)
+    ci = tables["chain_indicators"]
+    sh = ci.assign(family=ci["indicator_id"].map(_share_family))
+    sh = sh[sh["family"] != ""].rename(columns={"value": "share_pct"})
+    rows += shares_sum_to_100(sh, ["chain", "network_id", "period", "family"], lang=lang)
+    soc = tables["laredo_socioeconomic"].set_index("indicator")
+    for pair in (("urban_pct", "rural_pct"), ("men_pct", "women_pct")):
+        df = soc.loc[list(pair)].reset_index().rename(columns={"value": "share_pct"})
+        rows += shares_sum_to_100(df.assign(group="+".join(pair)), ["group"], lang=lang)
+    return rows
+
+
+def _audit_volume(tables, lang):
+    claims, ci, net = tables["claims"], tables["chain_indicators"], tables["networks"]
+    stated = claims[(claims["measure"] == "members_total") & (claims["chain"] == "lacteos")
+                    & (claims["network_id"] == "")]
+    members = [{"value": v, "source": _sources(g["source"]), "label": f"{_fmt(v)} (declarado)"}
+               for v, g in stated.groupby("value")]
+    dairy = net[net["chain"] == "lacteos"]
+    members.append({"value": dairy["total"].sum(), "source": "Tabla N°02 (derivado)",
+                    "label": f"{_fmt(dairy['total'].sum())} (Tabla N°02)"})
+
+    def indicator(iid):
+        sel = ci[(ci["indicator_id"] == iid) & (ci["chain"] == "lacteos")
+                 & (ci["network_id"] == "") & (ci["period"] == "current")]
+        return sel.iloc[0]
+
+    volumes = claims[(claims["measure"] == "daily_volume_l") & (claims["chain"] == "lacteos")]
+    return volume_implied_by_herd(pd.DataFrame(members), indicator("cows_per_producer"),
+                                  indicator("milk_yield_l_cow_day"), volumes, lang=lang)
+
+
+def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame:
+    """Run every rule on the published tables; one row per check."""
+    claims = tables["claims"]
+    rows = _audit_sums(tables, lang) + _audit_shares(tables, lang)
+    rows += repeated_quantity_agrees(claims, lang=lang)
+    rows += count_matches_table(_stated_counts(claims), derive_network_counts(tables["networks"]),
+                                lang=lang)
+    rows += percent_change_consistent(claims, lang=lang)
+    rows += _audit_volume(tables, lang)
+    rows += dates_in_order(tables["projects"], tables["networks"], lang=lang)
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    dup = df.groupby("check_id").cumcount()
+    df.loc[dup > 0, "check_id"] = df["check_id"] + "#" + (dup + 1).astype(str)
+    return df
+
+
+def write_audit(df: pd.DataFrame, processed_dir: Path | None = None) -> Path:
+    """Write the audit table to ``<processed_dir>/audit.csv`` (UTF-8) and return the path."""
+    out_dir = Path(processed_dir or paths.DATA_PROCESSED)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "audit.csv"
+    df.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    """CLI: ``python -m analysis.audit`` loads the published tables, audits them, writes CSV."""
+    from analysis import published
+
+    df = run_audit(published.load_all())
+    path = write_audit(df)
+    failed = df[~df["passed"]]
+    print(f"{len(df)} checks, {len(failed)} discrepancies -> {path}")
+    for r in failed.itertuples():
+        print(f"  {r.check_id}: expected {r.expected}, found {r.found}")
+
+
+if __name__ == "__main__":
+    main()
