@@ -1,0 +1,120 @@
+"""Survey ingestion end to end: config -> read -> clean -> validate -> panel + log + summary.
+
+CLI: ``python -m analysis.survey.pipeline --config config/demo.yaml --processed-dir data/processed``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.paths import CONFIG, DATA_PROCESSED, DATA_RAW
+from analysis.survey.clean import META, PANEL_COLUMNS, clean_tables, load_networks
+from analysis.survey.config import load_config
+from analysis.survey.errors import SurveyConfigError, SurveyValidationError
+from analysis.survey.privacy import assert_no_pii, load_secret
+from analysis.survey.readers import display_path, read_source
+from analysis.survey.validate import panel_problems, typed
+
+
+@dataclass
+class CleanResult:
+    panel: pd.DataFrame
+    log: pd.DataFrame
+    summary: dict
+
+
+def _summary(cfg, log, rows_in, rows_kept, rows_excluded, panel) -> dict:
+    by_rule = {}
+    for (rule, action), n in log.groupby(["rule", "action"]).size().items():
+        by_rule.setdefault(rule, {})[action] = int(n)
+    return {
+        "source_name": cfg.source_name, "synthetic": cfg.synthetic, "price_year": cfg.price_year,
+        "config": display_path(cfg.path), "files": [display_path(f.path) for f in cfg.files],
+        "rows_in": int(rows_in), "rows_kept": int(rows_kept), "rows_excluded": int(rows_excluded),
+        "producers": int(panel["producer_id"].nunique()), "by_rule": by_rule,
+    }
+
+
+def build(config_path) -> CleanResult:
+    """Everything except writing; raises SurveyConfigError / SurveyValidationError."""
+    cfg = load_config(config_path)
+    secret = load_secret(cfg)
+    networks = load_networks(cfg.networks_file)
+    tables = read_source(cfg)
+    df, log, rows_in, problems, excluded = clean_tables(tables, cfg, networks, secret)
+    if df.empty and problems:
+        raise SurveyValidationError(problems)
+    kept = typed(df[~excluded])
+    problems = problems + [p for p in panel_problems(kept) if p.line() not in
+                           {q.line() for q in problems}]
+    # rows with a problem already reported produce cascading schema noise; keep the first cause
+    problems = _dedupe(problems)
+    if problems:
+        raise SurveyValidationError(problems)
+    panel = kept[PANEL_COLUMNS].copy()
+    panel["member"] = panel["member"].astype(bool)
+    panel = panel.sort_values(["producer_id", "round"]).reset_index(drop=True)
+    assert_no_pii(panel, "panel")
+    assert_no_pii(log[["file", "sheet", "producer_id", "column", "rule", "action"]], "cleaning log")
+    rows_excluded = int(excluded.sum())
+    if rows_in != len(panel) + rows_excluded:
+        raise AssertionError(f"rows_in {rows_in} != kept {len(panel)} + excluded {rows_excluded}")
+    n_excl_log = log[log["action"] == "excluded"][["file", "sheet", "row"]].drop_duplicates()
+    if len(n_excl_log) != rows_excluded:
+        raise AssertionError("every excluded row must have exactly one log entry")
+    return CleanResult(panel, log, _summary(cfg, log, rows_in, len(panel), rows_excluded, panel))
+
+
+def _dedupe(problems):
+    """Drop schema problems on cells whose row/column already has a cleaning problem."""
+    seen = {(p.file, p.sheet, p.row, p.column) for p in problems if not p.rule.startswith("schema")}
+    out, lines = [], set()
+    for p in problems:
+        if p.rule.startswith("schema") and p.row is not None and any(
+                (p.file, p.sheet, p.row) == k[:3] for k in seen):
+            continue
+        if p.line() not in lines:
+            lines.add(p.line())
+            out.append(p)
+    return out
+
+
+def run(config_path, processed_dir) -> CleanResult:
+    """Build and write panel.parquet, cleaning_log.csv, cleaning_summary.json to processed_dir."""
+    out = Path(processed_dir).resolve()
+    raw = DATA_RAW.resolve()
+    if out == raw or raw in out.parents:
+        raise ValueError(f"refusing to write under {raw}: raw data is read-only")
+    res = build(config_path)
+    out.mkdir(parents=True, exist_ok=True)
+    res.panel.to_parquet(out / "panel.parquet", index=False)
+    res.log.to_csv(out / "cleaning_log.csv", index=False, encoding="utf-8")
+    (out / "cleaning_summary.json").write_text(
+        json.dumps(res.summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    return res
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Clean one producer-survey source into the panel.")
+    ap.add_argument("--config", default=str(CONFIG / "demo.yaml"))
+    ap.add_argument("--processed-dir", default=str(DATA_PROCESSED))
+    args = ap.parse_args(argv)
+    try:
+        res = run(args.config, args.processed_dir)
+    except (SurveyConfigError, SurveyValidationError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    s = res.summary
+    print(f"panel: {s['rows_kept']} rows kept, {s['rows_excluded']} excluded of {s['rows_in']} "
+          f"read; {s['producers']} producers -> {Path(args.processed_dir) / 'panel.parquet'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
