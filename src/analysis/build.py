@@ -97,10 +97,9 @@ def run(
     timings = {"papermill": execute(Path(notebook), Path(executed), params, progress=progress)}
     start = time.perf_counter()
     with atomic_outputs(html, pdf) as (tmp_html, tmp_pdf):
-        stages = render(Path(executed), tmp_html, tmp_pdf, title=title, subtitle=subtitle, lang=lang)
+        result = render(Path(executed), tmp_html, tmp_pdf, title=title, subtitle=subtitle, lang=lang)
     timings["render"] = time.perf_counter() - start
-    if isinstance(stages, dict):
-        timings.update({k: v for k, v in stages.items() if isinstance(v, (int, float))})
+    timings.update({"html": result.html_seconds, "pdf": result.pdf_seconds or 0.0, "pages": result.pages or 0})
     log_timings(Path(executed), timings)
     return timings
 
@@ -110,6 +109,14 @@ def log_timings(notebook: Path, timings: dict) -> None:
     paths.BUILD.mkdir(parents=True, exist_ok=True)
     with (paths.BUILD / "timings.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps({"notebook": Path(notebook).name, "time": time.time(), **timings}) + "\n")
+
+
+def describe(timings: dict) -> str:
+    """'papermill 3.1 s, html 0.3 s, pdf 1.2 s, 14 pages' for progress lines."""
+    parts = [f"{k} {v:.1f} s" for k, v in timings.items() if k != "pages"]
+    if timings.get("pages"):
+        parts.append(f"{timings['pages']} pages")
+    return ", ".join(parts)
 
 
 def _parse_params(pairs: list[list[str]] | None) -> dict:
@@ -143,8 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             t = run(args.notebook, args.executed, args.html, args.pdf, args.title, args.subtitle,
                     params, args.lang)
-            print(f"[build] {args.notebook.name}: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items()),
-                  file=sys.stderr)
+            print(f"[build] {args.notebook.name}: {describe(t)}", file=sys.stderr)
     except Exception as exc:  # papermill's error already names the failing cell
         print(f"[build] ERROR in {args.notebook}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

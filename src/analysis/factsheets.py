@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from analysis import paths
+from analysis.build import describe
 
 NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
 CHAINS = {"mango": "Cadena de mango", "lacteos": "Cadena de lácteos"}
@@ -69,8 +70,7 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
             try:
                 stem, timings = fut.result()
                 results[stem] = timings
-                print(f"[fichas {i}/{len(todo)}] {stem}: "
-                      + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()), file=sys.stderr)
+                print(f"[fichas {i}/{len(todo)}] {stem}: {describe(timings)}", file=sys.stderr)
             except Exception as exc:  # keep going, report every failure at the end
                 failures.append(f"{unit['unit_id']}: {type(exc).__name__}: {exc}")
                 print(f"[fichas {i}/{len(todo)}] FAILED {unit['unit_id']}", file=sys.stderr)

@@ -24,6 +24,7 @@ from analysis.labels import t
 from analysis.paths import REPORTS
 from analysis.suppression import suppress_small_cells
 
+LONG_TABLE_ROWS = 25  # longer tables may break across pages (print CSS)
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 INDEX_COLUMNS = ["number", "kind", "key", "label", "caption", "source", "note", "files"]
 HOUSE_STYLE = {
@@ -98,8 +99,11 @@ class Entry:
     source: str
     note: str = ""
     files: list[Path] = field(default_factory=list)
-    html: str = ""
+    html: str = field(default="", repr=False)
     n_suppressed: int = 0
+
+    def _ipython_display_(self) -> None:
+        """Shown once by ``Report`` when created; returning it from a cell shows nothing more."""
 
 
 class Report:
@@ -148,12 +152,12 @@ class Report:
         png, svg = self.fig_dir / f"{stem}.png", self.fig_dir / f"{stem}.svg"
         fig.savefig(png, dpi=dpi, format="png")
         fig.savefig(svg, format="svg")
-        if embed == "png":
-            data = base64.b64encode(png.read_bytes()).decode("ascii")
-            img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(label)}">'
-        else:
-            data = base64.b64encode(svg.read_bytes()).decode("ascii")
-            img = f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(label)}">'
+        # Print the image at the size it was drawn, so its fonts match the text's.
+        width_in = _png_width(png) / dpi
+        mime, raw = ("image/png", png) if embed == "png" else ("image/svg+xml", svg)
+        data = base64.b64encode(raw.read_bytes()).decode("ascii")
+        img = (f'<img src="data:{mime};base64,{data}" alt="{html.escape(label)}" '
+               f'style="width: {width_in:.2f}in">')
         plt.close(fig)
         entry = Entry(number, "figure", key, label, caption, source, files=[png, svg])
         entry.html = (
@@ -198,20 +202,19 @@ class Report:
                       files=[csv_path, xlsx_path], n_suppressed=n_supp)
         note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
         entry.html = (
-            f'<figure class="tbl" id="tabla-{number}">'
+            f'<figure class="{"tbl long" if len(frame) > LONG_TABLE_ROWS else "tbl"}" '
+            f'id="tabla-{number}">'
             f'<figcaption class="caption">{self._caption_html(label, caption)}</figcaption>'
             f'{self._table_html(frame, dec)}{self._source_html(source)}{note_html}</figure>'
         )
         return self._publish(entry)
 
-    def notice(self, text: str) -> str:
-        """Display the cover-page notice (``<div class="aviso">``) and return its HTML."""
-        block = notice_html(text)
+    def notice(self, text: str) -> None:
+        """Display the cover-page notice (``<div class="aviso">``, moved to the cover)."""
         if self.display:
             from IPython.display import HTML, display
 
-            display(HTML(block))
-        return block
+            display(HTML(notice_html(text)))
 
     # ------------------------------------------------------------------ internals
     def _next(self, kind: str, key: str) -> int:
@@ -305,6 +308,14 @@ def _as_figure(obj):
         if isinstance(candidate, Figure):
             return candidate
     raise TypeError(f"expected a matplotlib Figure, Axes or seaborn grid, got {type(obj).__name__}")
+
+
+def _png_width(path: Path) -> int:
+    """Pixel width from a PNG header (IHDR)."""
+    head = path.read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG file")
+    return int.from_bytes(head[16:20], "big")
 
 
 def _flat_name(col) -> str:

@@ -1,0 +1,270 @@
+"""Executed notebook -> self-contained HTML report -> A4 PDF.
+
+The HTML shows only outputs and markdown (no code, no prompts, no papermill parameter cells),
+starts with a cover page and a table of contents, embeds every image and loads nothing from the
+network. The PDF is WeasyPrint's rendering of the same HTML with the template's print styles.
+
+CLI::
+
+    python -m analysis.render build/principal.ipynb --html reports/principal.html \
+        --pdf reports/principal.pdf --title "..." --subtitle "..." --lang es
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.labels import t
+
+TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATE_NAME = "informe"
+REMOVE_TAGS = ("remove", "injected-parameters", "parameters")
+VISIBLE_XPATH = " | ".join(f".//{tag}" for tag in ("img", "svg", "table", "figure", "hr",
+                                                  "object", "embed", "iframe", "canvas"))
+EXTERNAL = r"(?:https?:)?//[^\s\"'<>)]+"
+_REF_PATTERNS = [
+    # attributes that make a browser fetch something (or link to it)
+    re.compile(r"(?<![\w:.-])(?:src|href|xlink:href|poster|data|action|background|srcset)"
+               r"\s*=\s*[\"']?\s*(" + EXTERNAL + ")", re.IGNORECASE),
+    re.compile(r"@import\s+(?:url\(\s*)?[\"']?\s*(" + EXTERNAL + ")", re.IGNORECASE),
+    re.compile(r"url\(\s*[\"']?\s*(" + EXTERNAL + ")", re.IGNORECASE),
+]
+
+
+class RenderError(RuntimeError):
+    """The report cannot be rendered as a self-contained document."""
+
+
+@dataclass
+class RenderResult:
+    """What ``render`` produced and how long each step took."""
+
+    html_path: Path
+    pdf_path: Path | None
+    pages: int | None
+    html_seconds: float
+    pdf_seconds: float | None
+    headings: list[tuple[int, str]]
+
+    def timings(self) -> dict:
+        """Seconds per stage and page count, for the build log."""
+        return {"html": self.html_seconds, "pdf": self.pdf_seconds, "pages": self.pages}
+
+
+def find_external_refs(html: str) -> list[str]:
+    """Every http(s):// or protocol-relative // URL in src/href/@import/url(), in order."""
+    found: list[str] = []
+    for pattern in _REF_PATTERNS:
+        for m in pattern.finditer(html):
+            found.append((m.start(1), m.group(1)))
+    return [url for _, url in sorted(set(found))]
+
+
+def format_date(day: dt.date, lang: str = "es") -> str:
+    """``2026-11-27`` -> ``"27 de noviembre de 2026"`` (or ``"November 27, 2026"``)."""
+    months = t("report.months", lang).split(",")
+    return t("report.date_format", lang, day=day.day, month=months[day.month - 1], year=day.year)
+
+
+def notebook_to_html(nb_path: Path | str, title: str, subtitle: str = "", lang: str = "es",
+                     date: dt.date | None = None) -> tuple[str, list[tuple[int, str]]]:
+    """HTML string of the report and its (level, text) headings."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb_path = Path(nb_path)
+    if not nb_path.is_file():
+        raise FileNotFoundError(f"notebook {nb_path} does not exist")
+    nb = nbformat.read(nb_path, as_version=4)
+    _drop_stderr(nb)
+    folder = TEMPLATES / TEMPLATE_NAME
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVE_TAGS),
+                              remove_all_outputs_tags={"remove-output"}, enabled=True),
+        enabled=True,
+    )
+    resources = {
+        "metadata": {"name": nb_path.stem, "path": str(nb_path.parent)},
+        "report": {
+            "lang": lang,
+            "title": title,
+            "subtitle": subtitle,
+            "programme": t("report.programme", lang),
+            "date": format_date(date or dt.date.today(), lang),
+            "toc_title": t("report.toc_title", lang),
+            "page_label": t("report.page_label", lang),
+            "page_of": t("report.page_of", lang),
+            "css": (folder / "report.css").read_text(encoding="utf-8"),
+            "print_css": (folder / "print.css").read_text(encoding="utf-8"),
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return _finish(body)
+
+
+def render(nb_path: Path | str, html_path: Path | str, pdf_path: Path | str | None = None,
+           title: str = "", subtitle: str = "", lang: str = "es",
+           date: dt.date | None = None) -> RenderResult:
+    """Render an executed notebook to HTML (and PDF); outputs appear only when complete."""
+    if not title:
+        raise ValueError("render: a report title is required")
+    t0 = time.perf_counter()
+    html, headings = notebook_to_html(nb_path, title, subtitle, lang, date)
+    refs = find_external_refs(html)
+    if refs:
+        raise RenderError(f"{nb_path}: the report would load {len(refs)} external resource(s): "
+                          f"{refs[:5]}")
+    html_path = Path(html_path)
+    tmp_html = _temp_beside(html_path)
+    tmp_pdf = None
+    try:
+        tmp_html.write_text(html, encoding="utf-8")
+        html_seconds = time.perf_counter() - t0
+        pages = pdf_seconds = None
+        if pdf_path is not None:
+            t1 = time.perf_counter()
+            pdf_path = Path(pdf_path)
+            tmp_pdf = _temp_beside(pdf_path)
+            pages = html_to_pdf(html, tmp_pdf, base_url=Path(nb_path).resolve().parent)
+            pdf_seconds = time.perf_counter() - t1
+            os.replace(tmp_pdf, pdf_path)
+        os.replace(tmp_html, html_path)
+    finally:
+        for tmp in (tmp_html, tmp_pdf):
+            if tmp is not None and tmp.exists():
+                tmp.unlink()
+    return RenderResult(html_path, pdf_path, pages, html_seconds, pdf_seconds, headings)
+
+
+def html_to_pdf(html: str, pdf_path: Path | str, base_url: Path | str | None = None) -> int:
+    """Write the PDF of a report HTML with WeasyPrint; returns the page count.
+
+    Only ``data:`` URLs may be fetched, so a stray network reference fails loudly.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    doc = HTML(string=html, base_url=str(base_url) if base_url else None,
+               url_fetcher=fetcher).render()
+    doc.write_pdf(str(pdf_path))
+    return len(doc.pages)
+
+
+# ---------------------------------------------------------------------- internals
+def _drop_stderr(nb) -> None:
+    """Warnings written to stderr are not part of a report."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", [])
+                               if not (o.get("output_type") == "stream"
+                                       and o.get("name") == "stderr")]
+
+
+def _finish(html: str) -> tuple[str, list[tuple[int, str]]]:
+    """Fill the table of contents, move notices onto the cover, neutralise external links."""
+    import lxml.html
+    from lxml.html import builder as E
+
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+    doc = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+    for a in doc.xpath('//a[contains(concat(" ", @class, " "), " anchor-link ")]'):
+        a.drop_tree()
+    main = doc.find(".//main")
+    if main is None:
+        raise RenderError("template produced no <main> element")
+    # Headings: stable ASCII ids, TOC entries, internal links re-pointed.
+    renamed: dict[str, str] = {}
+    headings: list[tuple[int, str]] = []
+    toc = doc.xpath('//ol[@class="toc-list"]')[0]
+    for n, h in enumerate(main.xpath(".//h1 | .//h2"), start=1):
+        text = " ".join(h.text_content().split())
+        new_id = f"sec-{n}"
+        if h.get("id"):
+            renamed[h.get("id")] = new_id
+        h.set("id", new_id)
+        level = int(h.tag[1])
+        headings.append((level, text))
+        toc.append(E.LI(E.A(text, href=f"#{new_id}"), **{"class": f"toc-h{level}"}))
+    if not headings:
+        toc.getparent().drop_tree()  # no headings: no contents page
+    for a in main.xpath('.//a[starts-with(@href, "#")]'):
+        target = a.get("href")[1:]
+        if target in renamed:
+            a.set("href", f"#{renamed[target]}")
+    # Cover notices.
+    slot = doc.xpath('//div[@class="cover-notice"]')[0]
+    for div in main.xpath('.//div[contains(concat(" ", @class, " "), " aviso ")]'):
+        div.getparent().remove(div)
+        div.tail = None
+        slot.append(div)
+    if not len(slot):
+        slot.drop_tree()
+    # Cells left empty (no input shown, no output) would still open a page in print.
+    for cls in ("jp-OutputArea-child", "jp-Cell"):
+        for div in main.xpath(f'.//div[contains(concat(" ", @class, " "), " {cls} ")]'):
+            if not div.text_content().strip() and not div.xpath(VISIBLE_XPATH):
+                div.drop_tree()
+    # External hyperlinks become text with the address, so the file references nothing.
+    for a in doc.xpath("//a[@href]"):
+        href = a.get("href")
+        if re.match(EXTERNAL, href):
+            label = a.text_content().strip()
+            span = E.SPAN(label if label == href else f"{label} ({href})",
+                          **{"class": "ext-link"})
+            span.tail = a.tail
+            a.getparent().replace(a, span)
+    out = lxml.html.tostring(doc, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
+    return out, headings
+
+
+def _temp_beside(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.render", description=__doc__.split("\n")[0])
+    parser.add_argument("notebook", type=Path, help="executed notebook (.ipynb)")
+    parser.add_argument("--html", type=Path, required=True, help="output HTML file")
+    parser.add_argument("--pdf", type=Path, default=None, help="output PDF file (optional)")
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--subtitle", default="")
+    parser.add_argument("--lang", default="es", choices=["es", "en"])
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                        help="cover date, YYYY-MM-DD (default: today)")
+    args = parser.parse_args(argv)
+    try:
+        res = render(args.notebook, args.html, args.pdf, title=args.title,
+                     subtitle=args.subtitle, lang=args.lang, date=args.date)
+    except (RenderError, FileNotFoundError, ValueError) as exc:
+        print(f"render: {exc}", file=sys.stderr)
+        return 1
+    msg = f"{res.html_path} ({res.html_seconds:.2f} s)"
+    if res.pdf_path:
+        msg += f", {res.pdf_path}: {res.pages} pages ({res.pdf_seconds:.2f} s)"
+    print(msg)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
