@@ -250,7 +250,8 @@ class Report:
         if unknown:
             raise KeyError(f"decimals given for unknown columns {sorted(unknown)}; "
                            f"table columns are {list(frame.columns)}")
-        return {c: per_col.get(c, column_decimals(frame[c], default)) for c in frame.columns}
+        return {c: per_col.get(c, None if _is_code_column(c) else column_decimals(frame[c], default))
+                for c in frame.columns}
 
     def _table_html(self, frame: pd.DataFrame, dec: dict[str, int | None]) -> str:
         na = t("report.missing_value", self.lang)
@@ -330,6 +331,15 @@ def _meaningful_index(idx: pd.Index) -> bool:
     if any(n is not None for n in idx.names):
         return True
     return not (isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1)
+
+
+CODE_COLUMN_WORDS = ("año", "year", "ronda", "round", "fase", "phase", "cohorte", "cohort", "código", "code")
+
+
+def _is_code_column(column) -> bool:
+    """Years, rounds, phases and codes are labels, not quantities: no thousands separator."""
+    name = str(column).strip().lower()
+    return any(name == w or name.startswith(w + " ") or name.endswith(" " + w) for w in CODE_COLUMN_WORDS)
 
 
 def _is_missing(v) -> bool:
