@@ -1,0 +1,125 @@
+"""Fill the main report's narrative templates (``i18n/narrative.yaml``) from data.
+
+Every number in the prose is computed here from published or processed files; ``fill`` refuses
+a text that still holds a ``{placeholder}`` or the document's "XX" marker.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.labels import t
+
+CONFIG_DEFAULTS = {"synthetic": False, "min_cell": 5}
+_TAG = re.compile(r"</?[a-z]+>")
+_LEFTOVER = re.compile(r"\{[a-z_]+\}|\bXX\b")
+
+
+def load_report_config(path: Path | str) -> dict:
+    """``source_name``, ``synthetic`` and ``min_cell`` of a survey config YAML."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"config {path} does not exist")
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not data.get("source_name"):
+        raise ValueError(f"{path}: key 'source_name' is missing or empty")
+    out = {k: data.get(k, v) for k, v in CONFIG_DEFAULTS.items()}
+    out["source_name"] = str(data["source_name"])
+    if not isinstance(out["synthetic"], bool):
+        raise ValueError(f"{path}: key 'synthetic' must be true or false, got {out['synthetic']!r}")
+    if isinstance(out["min_cell"], bool) or not isinstance(out["min_cell"], int) or out["min_cell"] < 1:
+        raise ValueError(f"{path}: key 'min_cell' must be a positive integer, got {out['min_cell']!r}")
+    return out
+
+
+def fill(key: str, lang: str = "es", **values) -> str:
+    """``t(key, lang, **values)``; raises if a placeholder or "XX" is left in the text."""
+    text = t(key, lang, **values)
+    left = _LEFTOVER.findall(text)
+    if left:
+        raise ValueError(f"label {key!r} ({lang}) still contains {left} after filling")
+    return text
+
+
+def chapter(n: int, key: str, lang: str = "es") -> str:
+    """Markdown h1 of a numbered chapter: '# 1. Resumen'."""
+    return "# " + t("narrative.chapter", lang, n=n, title=t(f"narrative.{key}", lang))
+
+
+def section(key: str, lang: str = "es", **values) -> str:
+    """Markdown h2 of a section."""
+    return "## " + fill(f"narrative.{key}", lang, **values)
+
+
+def audit_counts(audit: pd.DataFrame) -> tuple[int, int]:
+    """(checks, failures) of audit.csv."""
+    if "passed" not in audit.columns:
+        raise ValueError("audit.csv: missing column 'passed'")
+    passed = audit["passed"].astype(str).str.lower()
+    bad = ~passed.isin(["true", "false"])
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise ValueError(f"audit.csv row {i + 1}, column 'passed': {audit['passed'].iloc[i]!r} "
+                         f"is not True/False")
+    return len(audit), int((passed == "false").sum())
+
+
+def summary_values(networks: pd.DataFrame, audit: pd.DataFrame) -> dict[str, int]:
+    """Counts for the summary, from networks.csv (Tabla N°02) and audit.csv."""
+    for col in ("chain", "men", "women", "total"):
+        if col not in networks.columns:
+            raise ValueError(f"networks.csv: missing column {col!r}")
+    n_checks, n_fail = audit_counts(audit)
+    chains = networks["chain"].value_counts()
+    return {"n_networks": len(networks), "n_mango": int(chains.get("mango", 0)),
+            "n_dairy": int(chains.get("lacteos", 0)), "n_producers": int(networks["total"].sum()),
+            "n_women": int(networks["women"].sum()), "n_men": int(networks["men"].sum()),
+            "n_checks": n_checks, "n_fail": n_fail}
+
+
+def summary_text(networks: pd.DataFrame, audit: pd.DataFrame, lang: str = "es") -> str:
+    """The summary paragraph filled from data."""
+    return fill("narrative.summary", lang, **summary_values(networks, audit))
+
+
+def audit_text(audit: pd.DataFrame, lang: str = "es") -> str:
+    """The audit chapter's paragraph with the number of checks and failures."""
+    n_checks, n_fail = audit_counts(audit)
+    return fill("narrative.audit", lang, n_checks=n_checks, n_fail=n_fail)
+
+
+def employment_text(employment: pd.DataFrame, lang: str = "es") -> str:
+    """What the published figures cannot say about jobs, and why (implied_employment.csv)."""
+    for col in ("label", "status", "reason", "data_needed"):
+        if col not in employment.columns:
+            raise ValueError(f"implied_employment.csv: missing column {col!r}")
+    items = "; ".join(f"{r.label.lower()} – {r.status}" for r in employment.itertuples())
+    reasons = list(dict.fromkeys(employment["reason"]))
+    needed = list(dict.fromkeys(employment["data_needed"]))
+    return fill("narrative.employment_text", lang, items=items, reason="; ".join(reasons),
+                data_needed="; ".join(needed))
+
+
+def effects_text(panel: pd.DataFrame, effects: pd.DataFrame, lang: str = "es") -> str:
+    """Method paragraph: survey years from the panel, clusters from the overall DiD row."""
+    years = sorted(int(y) for y in pd.unique(panel["year"].dropna()))
+    if len(years) < 2:
+        raise ValueError(f"panel.parquet: column 'year' needs at least two survey years, got {years}")
+    mid = years[1:-1] or [years[0]]
+    sel = effects[(effects["level"] == "overall") & (effects["method"] == "did_twfe")]
+    n_clusters = (int(sel["n_clusters"].dropna().iloc[0]) if len(sel) and sel["n_clusters"].notna().any()
+                  else int(panel["cluster_id"].nunique()))
+    return fill("narrative.effects", lang, first_year=years[0],
+                mid_year=", ".join(str(y) for y in mid), last_year=years[-1], n_clusters=n_clusters)
+
+
+def notice_text(config: dict, lang: str = "es") -> str:
+    """Cover notice: the synthetic-data warning, or the plain survey source line."""
+    key = "narrative.synthetic_notice" if config["synthetic"] else "narrative.real_notice"
+    # Report.notice escapes HTML, so the label's <strong> marks would print literally.
+    return _TAG.sub("", fill(key, lang, source_name=config["source_name"]))
