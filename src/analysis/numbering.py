@@ -75,8 +75,8 @@ def column_decimals(series: pd.Series, default: int) -> int | None:
     """Decimals to show for a column: None if not numeric, 0 if every value is whole."""
     numeric = pd.to_numeric(series, errors="coerce")
     values = numeric[numeric.notna()]
-    if values.empty:
-        return None
+    if values.empty or int(series.notna().sum()) != len(values):
+        return None  # text, or a mix of text and numbers: left as text (it can wrap)
     if pd.api.types.is_integer_dtype(series) or bool((values == values.round()).all()):
         return 0
     return default

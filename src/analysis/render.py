@@ -222,6 +222,7 @@ def _finish(html: str) -> tuple[str, list[tuple[int, str]]]:
         for div in main.xpath(f'.//div[contains(concat(" ", @class, " "), " {cls} ")]'):
             if not div.text_content().strip() and not div.xpath(VISIBLE_XPATH):
                 div.drop_tree()
+    _keep_with_next(main)
     # External hyperlinks become text with the address, so the file references nothing.
     for a in doc.xpath("//a[@href]"):
         href = a.get("href")
@@ -233,6 +234,36 @@ def _finish(html: str) -> tuple[str, list[tuple[int, str]]]:
             a.getparent().replace(a, span)
     out = lxml.html.tostring(doc, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
     return out, headings
+
+
+def _keep_with_next(main) -> None:
+    """Flatten cells into one sequence of output blocks and glue headings/intros to what follows.
+
+    Each output sits in its own nested cell wrapper, so ``break-after: avoid`` on a heading could
+    not reach the next cell's figure. With the blocks as siblings, a block that is only a heading,
+    or a short text block followed by a figure or table, gets ``keep-next`` (print.css).
+    """
+    children = []
+    for cell in main.xpath('./div[contains(concat(" ", @class, " "), " jp-Cell ")]'):
+        own = cell.xpath('.//div[contains(concat(" ", @class, " "), " jp-OutputArea-child ")]')
+        if not own:  # a markdown cell is one block already
+            children.append(cell)
+            continue
+        parent, index, tail = cell.getparent(), cell.getparent().index(cell), cell.tail
+        parent.remove(cell)
+        for k, child in enumerate(own):
+            child.getparent().remove(child)
+            parent.insert(index + k, child)
+        own[-1].tail = tail
+        children.extend(own)
+    for block, nxt in zip(children, children[1:]):
+        heads = block.xpath(".//h1 | .//h2 | .//h3 | .//h4")
+        text_only = not block.xpath(".//figure | .//table | .//img | .//svg")
+        only_heading = heads and len(" ".join(block.text_content().split())) <= len(
+            " ".join(" ".join(h.text_content().split()) for h in heads)) + 1
+        short_intro = text_only and len(block.text_content()) < 700 and nxt.xpath(".//figure")
+        if only_heading or short_intro:
+            block.set("class", block.get("class", "") + " keep-next")
 
 
 def _temp_beside(path: Path) -> Path:
