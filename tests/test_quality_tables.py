@@ -137,3 +137,10 @@ def test_read_settings_and_load_processed(tmp_path):
     (tmp_path / "cleaning_summary.json").write_text(json.dumps({"rows_in": 1}), encoding="utf-8")
     p, lg, s = q.load_processed(tmp_path)
     assert len(p) == 14 and len(lg) == 5 and s == {"rows_in": 1}
+
+
+@pytest.mark.parametrize("rule", ["code_mapped", "money_text_parsed", "number_text_parsed",
+                                  "missing_token", "network_normalized"])
+def test_new_cleaning_rules_have_labels(rule):
+    for lang in ("es", "en"):
+        assert q.rule_label(rule, lang) != rule

@@ -47,11 +47,44 @@ def test_norm_and_slug():
 
 @pytest.mark.parametrize("spelling", ["Alfa Norte", "  alfa   norte ", "ALFA NORTE", "Álfa Norte",
                                       'RPM "Alfa Norte"', "rpm alfa norte", "red_alfa"])
-def test_network_variants_match_without_log(cfg, spelling):
+def test_network_variants_match_and_only_inexact_ones_are_logged(cfg, spelling):
     df, log, _, problems, _ = clean(cfg, [row("K1", spelling)])
     assert problems == []
     assert df.loc[0, "network_id"] == "red_alfa"
     assert (log["rule"] == "network_spelling").sum() == 0
+    got = log.loc[log["rule"] == "network_normalized", ["row", "old_value", "new_value"]].values.tolist()
+    exact = spelling in ("Alfa Norte", 'RPM "Alfa Norte"', "red_alfa")
+    assert got == ([] if exact else [[2, spelling, "red_alfa"]])
+
+
+@pytest.mark.parametrize("sex,logged", [("F", False), ("Mujer", True), ("f", True), ("mujer", True),
+                                        ("M", False), ("Hombre", True)])
+def test_code_mapped_only_when_spelling_differs_from_label(cfg, sex, logged):
+    _, log, _, problems, _ = clean(cfg, [row("K1", "Alfa Norte", sex=sex)])
+    assert problems == []
+    got = log.loc[log["rule"] == "code_mapped", ["column", "old_value", "new_value", "action"]]
+    want = [["sex", sex, "F" if sex.lower().startswith(("f", "mujer")) else "M", "changed"]]
+    assert got.values.tolist() == (want if logged else [])
+
+
+def test_money_text_logged_plain_numbers_not(cfg):
+    recs = [row("K1", "Alfa Norte", sales="S/. 1.512"), row("K2", "Alfa Norte", sales="1512"),
+            row("K3", "Alfa Norte", sales="1512,5"), row("K4", "Alfa Norte", sales="1.512,50"),
+            row("K5", "Alfa Norte", sales="-"), row("K6", "Alfa Norte", sales=1512.0)]
+    df, log, _, problems, _ = clean(cfg, recs)  # decimal ","
+    assert problems == []
+    assert df["sales_value_pen"].tolist()[:4] == [1512.0, 1512.0, 1512.5, 1512.5]
+    got = log.loc[log["column"] == "sales_value_pen", ["row", "rule", "old_value", "new_value"]]
+    assert got.values.tolist() == [[2, "money_text_parsed", "S/. 1.512", "1512.0"],
+                                   [5, "money_text_parsed", "1.512,50", "1512.5"],
+                                   [6, "missing_token", "-", ""]]
+
+
+def test_pii_like_text_in_a_money_cell_is_withheld_in_the_log(cfg):
+    _, log, _, _, _ = clean(cfg, [row("K1", "Alfa Norte", sales="S/ 41234567")])
+    entry = log[log["rule"] == "money_text_parsed"].iloc[0]
+    assert entry["old_value"] == entry["new_value"] == "<withheld: looks like a DNI or phone number>"
+    assert "41234567" not in log.to_csv()
 
 
 def test_map_spelling_is_logged_with_pseudonym(cfg):

@@ -23,6 +23,8 @@ def _demo_key(monkeypatch):
 
 def test_corpus_is_large_enough():
     assert len(CASES) >= 25
+    ids = {c["id"] for c in CASES}
+    assert {"money_text", "code_variants", "text_variants"} <= ids
     assert len({c["id"] for c in CASES}) == len(CASES)
 
 
@@ -59,9 +61,11 @@ def test_corpus_case(case):
     assert s["rows_in"] == s["rows_kept"] + s["rows_excluded"] == len(res.panel) + s["rows_excluded"]
     for k, v in case.get("summary", {}).items():
         assert s[k] == v, k
-    if "log" in case:
-        n = _log_matches(res.log, case["log"])
-        assert (n == 0) if case["log"].get("absent") else (n == 1), res.log.to_string()
+    for want in ([case["log"]] if "log" in case else []) + case.get("logs", []):
+        n = _log_matches(res.log, want)
+        assert (n == 0) if want.get("absent") else (n == 1), (want, res.log.to_string())
+    for rule, n in case.get("log_counts", {}).items():
+        assert int((res.log["rule"] == rule).sum()) == n, rule
     if "panel" in case:
         p = case["panel"]
         col = res.panel[p["column"]]

@@ -291,9 +291,52 @@ def main():
     r = [dict(x) for x in rows]
     r[0]["Ventas anuales (S/.)"] = "S/. 1,200"
     r[4]["Ventas anuales (S/.)"] = "n.d."
+    r[8]["Ventas anuales (S/.)"] = str(r[8]["Ventas anuales (S/.)"])  # plain text number: no log
     write_csv("money_text.csv", r)
-    case("money_text", "money written as text", config("money_text"), "panel",
-         panel={"column": "sales_value_pen", "contains": 1200.0, "n_missing": 1})
+    case("money_text", "money written as text: parsed and logged; a plain number is not a change",
+         config("money_text"), "panel",
+         panel={"column": "sales_value_pen", "contains": 1200.0, "n_missing": 1},
+         logs=[{"row": 2, "column": "sales_value_pen", "rule": "money_text_parsed",
+                "old_value": "S/. 1,200", "new_value": "1200.0", "action": "changed"},
+               {"row": 6, "column": "sales_value_pen", "rule": "missing_token",
+                "old_value": "n.d.", "new_value": "", "action": "changed"},
+               {"row": 10, "column": "sales_value_pen", "absent": True}],
+         log_counts={"money_text_parsed": 1, "missing_token": 1})
+
+    case("code_variants", "code spellings other than the first listed label are logged",
+         config("code_variants", file="ok.csv"), "log",
+         logs=[{"row": 2, "column": "sex", "rule": "code_mapped", "old_value": "Mujer",
+                "new_value": "F", "action": "changed"},
+               {"row": 3, "column": "member", "rule": "code_mapped", "old_value": "Si",
+                "new_value": "True", "action": "changed"},
+               {"row": 5, "column": "member", "rule": "code_mapped", "old_value": "NO",
+                "new_value": "False", "action": "changed"},
+               {"row": 5, "column": "chain", "rule": "code_mapped", "old_value": "Leche",
+                "new_value": "lacteos", "action": "changed"},
+               {"row": 2, "column": "member", "absent": True},
+               {"row": 4, "column": "sex", "absent": True},
+               {"row": 2, "column": "chain", "absent": True}],
+         log_counts={"code_mapped": 15})
+
+    r = [dict(x) for x in rows]
+    r[4]["Red"] = "alfa  norte"
+    r[6]["Red"] = "Ninguna"
+    r[7]["% venta directa"] = "15%"
+    r[10]["Sector"] = " la loma"
+    write_csv("text_variants.csv", r)
+    case("text_variants", "network/sector case and spaces, 'Ninguna', '15%': all logged",
+         config("text_variants"), "log",
+         logs=[{"row": 6, "column": "network", "rule": "network_normalized",
+                "old_value": "alfa  norte", "new_value": "red_alfa", "action": "changed"},
+               {"row": 8, "column": "network", "rule": "missing_token", "old_value": "Ninguna",
+                "new_value": "", "action": "changed"},
+               {"row": 9, "column": "share_direct_pct", "rule": "number_text_parsed",
+                "old_value": "15%", "new_value": "15.0", "action": "changed"},
+               {"row": 12, "column": "sector", "rule": "sector_spelling", "old_value": " la loma",
+                "new_value": "La Loma", "action": "changed"},
+               {"row": 3, "column": "network", "absent": True}],
+         log_counts={"network_normalized": 1, "missing_token": 1, "number_text_parsed": 1,
+                     "sector_spelling": 1})
 
     r = [dict(x) for x in rows]
     r[1]["Litros/vaca/día"] = 95

@@ -3,11 +3,17 @@
 Stated rules (also in references/codebook.md):
 - codes: member/sex/chain values go through the config's ``codes`` plus the canonical values
   themselves (accent/case-insensitive); anything else stops the build (rule unknown_code).
+  A cell spelt exactly as the canonical value or as the FIRST spelling the config lists for that
+  value (the source's own label) is not a change; any other spelling is logged (code_mapped).
+- numbers: a text cell that is not a plain number in the file's convention ("S/. 1,512",
+  "8.907,50", "45%") is logged (money_text_parsed for money columns, number_text_parsed for
+  the others); a non-blank missing token ("n.d.", "-") read as missing is logged (missing_token).
 - networks: matched case/accent/space-insensitively on networks.csv network_id, name and
-  short_name; then the config's ``networks`` spelling map (logged as network_spelling);
-  unknown -> stop. Comparison producers (member = False) must have a blank network.
+  short_name (logged as network_normalized unless the cell is exactly one of them); then the
+  config's ``networks`` spelling map (logged as network_spelling); unknown -> stop.
+  Comparison producers (member = False) must have a blank network ("ninguna" etc. -> logged).
 - sector: spellings that differ only in case/accents/spaces are unified to the most frequent one
-  (logged as sector_spelling).
+  (logged as sector_spelling, old value = the cell as delivered).
 - units: ``units`` factors applied to every non-missing cell (logged as unit_conversion).
 - chain-specific columns: dairy columns (cows, milk yield) of a mango row and mango columns
   (hectares, kg sold) of a dairy row are set to missing (not_applicable_for_chain).
@@ -51,6 +57,14 @@ BUILTIN_CODES = {
 NO_NETWORK = MISSING_TOKENS | {"ninguna", "ninguno", "no aplica", "sin red"}
 CHAIN_ONLY = {"mango": ("cows", "milk_yield_l_cow_day"), "lacteos": ("hectares", "kg_sold")}
 NETWORK_COLUMNS = ("network_id", "name", "short_name", "chain", "programme_phase", "start_date")
+MONEY_FIELDS = ("net_income_pen", "sales_value_pen", "price_pen_unit")
+WITHHELD = "<withheld: looks like a DNI or phone number>"
+
+
+def is_plain_number(text: str, decimal: str = ".") -> bool:
+    """True for text that is a bare number in the file's convention ("1512", "-3", "0,88" with
+    decimal ","): digits, optional sign, optional decimal mark; no currency, %, or grouping."""
+    return re.fullmatch(r"[-+]?\d+(" + re.escape(decimal) + r"\d+)?", text.strip()) is not None
 
 
 def norm_text(value) -> str:
@@ -89,11 +103,11 @@ class Cleaner:
         self.cfg, self.networks, self.secret = cfg, networks, secret
         self.log: list[dict] = []
         self.problems: list[Problem] = []
-        self.lookup = {}
+        self.lookup, self.exact_names = {}, {}
         for nid, row in networks.iterrows():
-            for v in (nid, row["name"], row["short_name"]):
-                if v:
-                    self.lookup[norm_text(v)] = nid
+            self.exact_names[nid] = {v for v in (nid, row["name"], row["short_name"]) if v}
+            for v in self.exact_names[nid]:
+                self.lookup[norm_text(v)] = nid
         self.spelling = {}
         for spelling, nid in cfg.networks.items():
             if nid not in networks.index:
@@ -108,13 +122,23 @@ class Cleaner:
             table = dict(builtin)
             table.update({norm_text(k): v for k, v in cfg.codes.get(field_, {}).items()})
             self.codes[field_] = table
+        # exact spellings that are not a change: canonical values + first listed label per value
+        self.code_exact = {}
+        for field_, builtin in BUILTIN_CODES.items():
+            exact = {str(v) for v in builtin.values()} | ({"true", "false"} if field_ == "member" else set())
+            firsts = {}
+            for k, v in cfg.codes.get(field_, {}).items():
+                firsts.setdefault(v, k)
+            self.code_exact[field_] = exact | set(firsts.values())
 
     # -- recording -------------------------------------------------------------------------
     def note(self, file, sheet, row, pid, column, rule, old, new, action):
-        if column in PII_FIELDS:
-            old = ""
-        self.log.append(dict(zip(LOG_COLUMNS, [file, sheet, row, pid, column, rule,
-                                               _show(old), _show(new), action])))
+        old, new = ("" if column in PII_FIELDS else _show(old)), _show(new)
+        if DNI_CELL.search(old) or MOBILE_CELL.search(old) or DNI_CELL.search(new) \
+                or MOBILE_CELL.search(new):  # a DNI/phone typed in a data cell stays out of the log
+            old = new = WITHHELD
+        self.log.append(dict(zip(LOG_COLUMNS, [file, sheet, row, pid, column, rule, old, new,
+                                               action])))
 
     def problem(self, file, sheet, row, column, value, rule):
         row = None if row is None or row is pd.NA else int(row)
@@ -162,8 +186,10 @@ class Cleaner:
                     self.problem(t.file, t.sheet, rows[idx], found[field_],
                                  "<withheld: looks like a DNI or phone number>", "pii_in_cell")
         for field_ in ("member", "sex", "chain"):
-            out[field_] = self._codes(t, data[found[field_]], rows, field_, found[field_])
+            out[field_] = self._codes(t, data[found[field_]], rows, field_, found[field_],
+                                      out["producer_id"])
         out["network_raw"] = data[found["network"]]
+        out["sector_raw"] = data[found["sector"]]
         out["sector"] = data[found["sector"]].map(
             lambda v: None if _blank(v) else re.sub(r"\s+", " ", str(v)).strip())
         for idx in out.index[out["sector"].isna()]:
@@ -181,11 +207,26 @@ class Cleaner:
             vals, failed = parse_series(data[found[field_]], t.decimal)
             for idx, raw in failed.items():
                 self.problem(t.file, t.sheet, rows[idx], found[field_], raw, "not_a_number")
+            self._log_text_numbers(t, data[found[field_]], vals, failed, rows, field_,
+                                   out["producer_id"])
             out[field_] = vals
         return out
 
-    def _codes(self, t, values, rows, field_, col):
-        table = self.codes[field_]
+    def _log_text_numbers(self, t, raw, vals, failed, rows, field_, pids):
+        """Log text cells whose parse changed their representation (not plain numbers)."""
+        rule = "money_text_parsed" if field_ in MONEY_FIELDS else "number_text_parsed"
+        for idx, v in raw.items():
+            if idx in failed or not isinstance(v, str) or not v.strip():
+                continue
+            if math.isnan(vals[idx]):
+                self.note(t.file, t.sheet, rows[idx], pids[idx], field_, "missing_token", v, None,
+                          "changed")
+            elif not is_plain_number(v, t.decimal):
+                self.note(t.file, t.sheet, rows[idx], pids[idx], field_, rule, v, vals[idx],
+                          "changed")
+
+    def _codes(self, t, values, rows, field_, col, pids):
+        table, exact = self.codes[field_], self.code_exact[field_]
         res = []
         for idx, v in values.items():
             key = norm_text(normalize_key(v)) if not isinstance(v, bool) else str(v).lower()
@@ -197,6 +238,10 @@ class Cleaner:
                 res.append(None)
             else:
                 res.append(table[key])
+                shown = v if isinstance(v, (str, bool)) else normalize_key(v)
+                if not (isinstance(v, bool) or shown in exact):
+                    self.note(t.file, t.sheet, rows[idx], pids[idx], field_, "code_mapped", v,
+                              table[key], "changed")
         return pd.Series(res, index=values.index, dtype=object)
 
     def _ints(self, t, values, rows, col, what):
@@ -222,6 +267,9 @@ class Cleaner:
                 if not blank:
                     self.problem(r["_file"], r["_sheet"], r["_row"], self.cfg.columns["network"],
                                  raw, "network_for_comparison_producer")
+                elif isinstance(raw, str) and raw.strip():
+                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
+                              "missing_token", raw, None, "changed")
             elif r["member"] is True:
                 key = norm_text(normalize_key(raw)) if not blank else ""
                 if blank:
@@ -229,6 +277,9 @@ class Cleaner:
                                  "", "missing_network_for_member")
                 elif key in self.lookup:
                     nid = self.lookup[key]
+                    if raw not in self.exact_names[nid]:
+                        self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
+                                  "network_normalized", raw, nid, "changed")
                 elif key in self.spelling:
                     nid = self.spelling[key]
                     self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
@@ -254,9 +305,9 @@ class Cleaner:
         for k, grp in df.groupby(keys)["sector"]:
             best[k] = Counter(grp).most_common(1)[0][0]
         for idx, r in df.iterrows():
-            if r["sector"] and best[keys[idx]] != r["sector"]:
+            if r["sector"] and best[keys[idx]] != str(r["sector_raw"]):
                 self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "sector",
-                          "sector_spelling", r["sector"], best[keys[idx]], "changed")
+                          "sector_spelling", r["sector_raw"], best[keys[idx]], "changed")
                 df.at[idx, "sector"] = best[keys[idx]]
         df["cluster_id"] = np.where(df["member"] == True, df["network_id"],  # noqa: E712
                                     "comp_" + df["sector"].map(lambda s: slug(s) if s else ""))

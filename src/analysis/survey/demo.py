@@ -1,6 +1,12 @@
 """Seeded synthetic demo survey (Excel, Spanish, one sheet per round) calibrated to the published figures.
 
-Run ``python -m analysis.survey.demo --out data/raw/survey/encuesta_demo.xlsx --seed 2011``.
+Run ``python -m analysis.survey.demo --out data/raw/survey/encuesta_demo.xlsx --seed 2011
+--csv-out data/raw/survey/encuesta_demo_equipo2.csv``.
+
+``--csv-out`` also exports the SAME survey (the clean truth, before the workbook's dirt) the way a
+second monitoring team might deliver it: one long CSV, Latin-1, ``;``-separated, decimal comma,
+upper-case column names, round in a column, sex coded 1/2, member S/N; its only planted dirt is
+one misspelt network name (listed in ``<stem>_dirt.json``). Mapped by config/demo_equipo2.yaml.
 
 Members: the 12 networks of ``networks.csv`` with their men and women; cohort = year of
 ``start_date``; a member is treated from the first round after baseline whose year is >= its cohort.
@@ -21,6 +27,7 @@ Dirt is planted on purpose and listed (with sheet, Excel row and column) in a si
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -428,12 +435,80 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     wb.close()
 
 
+# ---------------------------------------------------------------- second team's CSV export
+TEAM2_COLUMNS = {  # canonical name (or PII / round / year) -> column of the second team's CSV
+    "producer_key": "COD_PROD", "name": "NOMBRE", "dni": "DNI", "phone": "CELULAR",
+    "address": "DIRECCION", "year": "ANIO", "round": "RONDA", "network": "RED", "sector": "SECTOR",
+    "chain": "CADENA", "sex": "SEXO", "member": "SOCIO", "net_income_pen": "INGRESO_NETO",
+    "sales_value_pen": "VENTAS", "family_labour_days": "JORN_FAM", "hired_labour_days": "JORN_CONT",
+    "cows": "VACAS", "milk_yield_l_cow_day": "LITROS_VACA_DIA", "hectares": "HECTAREAS",
+    "kg_sold": "KG_VENDIDOS", "price_pen_unit": "PRECIO_PROM",
+    "share_main_buyer_pct": "PCT_COMPRADOR_PRINC", "share_direct_pct": "PCT_VENTA_DIRECTA",
+}
+TEAM2_CODES = {"sex": {"M": "1", "F": "2"}, "member": {True: "S", False: "N"},
+               "chain": {"lacteos": "LECHE", "mango": "MANGO"}}
+TEAM2_MISSPELT = ("San Pachusco", "Sn. Pachusco")   # (short name, how the team wrote it once)
+
+
+def _team2_number(v) -> str:
+    """Decimal comma, no thousands grouping; whole numbers without decimals; blank if missing."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    v = float(v)
+    return str(int(v)) if v.is_integer() else repr(v).replace(".", ",")
+
+
+def team2_frame(truth: pd.DataFrame, producers: pd.DataFrame) -> pd.DataFrame:
+    """The clean truth as the second team's long table (rows by producer, then round)."""
+    df = truth.merge(producers[["producer_key", "name", "dni", "phone", "address", "network_label"]],
+                     on="producer_key", validate="many_to_one")
+    df = df.sort_values(["producer_key", "round"], kind="stable").reset_index(drop=True)
+    out = pd.DataFrame({
+        "producer_key": df["producer_key"], "name": df["name"], "dni": df["dni"],
+        "phone": df["phone"], "address": df["address"], "year": df["year"].astype(int).astype(str),
+        "round": df["round"].astype(int).astype(str),
+        "network": df["network_label"].where(df["member"], "").fillna(""), "sector": df["sector"],
+        "chain": df["chain"].map(TEAM2_CODES["chain"]), "sex": df["sex"].map(TEAM2_CODES["sex"]),
+        "member": df["member"].map(TEAM2_CODES["member"]),
+    })
+    for col in list(HEADERS)[10:]:
+        out[col] = df[col].map(_team2_number)
+    return out[list(TEAM2_COLUMNS)]
+
+
+def write_team2_csv(truth: pd.DataFrame, producers: pd.DataFrame, path: Path, seed: int) -> list[dict]:
+    """Write the second team's CSV (Latin-1, ';', CRLF) and its dirt sidecar; return the dirt."""
+    df = team2_frame(truth, producers)
+    short, wrong = TEAM2_MISSPELT
+    i = int(df.index[(df["network"] == short) & (df["round"] == str(SHEETS[-1][1]))][0])
+    dirt = [{"kind": "network_misspelt", "sheet": None, "producer_key": df.at[i, "producer_key"],
+             "column": TEAM2_COLUMNS["network"], "value": wrong, "true_value": short,
+             "rows": [i + 2], "note": "misspelt network name"}]
+    df.at[i, "network"] = wrong
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="latin-1", newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(list(TEAM2_COLUMNS.values()))
+        w.writerows(df.itertuples(index=False, name=None))
+    sidecar = {"seed": seed, "csv": path.name, "synthetic": True, "encoding": "latin-1", "sep": ";",
+               "decimal": ",", "rows": len(df), "codes": {k: {str(a): b for a, b in v.items()}
+                                                           for k, v in TEAM2_CODES.items()},
+               "note": "same synthetic survey as encuesta_demo.xlsx (clean values, before its dirt)",
+               "dirt": dirt}
+    dirt_path(path).write_text(json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                               encoding="utf-8")
+    return dirt
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def generate_demo(out: Path | None = None, seed: int = 2011, published_dir: Path = PUBLISHED) -> DemoResult:
-    """Build the demo survey; if ``out`` is given write it and its ``<stem>_dirt.json`` sidecar."""
+def generate_demo(out: Path | None = None, seed: int = 2011, published_dir: Path = PUBLISHED,
+                  csv_out: Path | None = None) -> DemoResult:
+    """Build the demo survey; if ``out`` is given write it and its ``<stem>_dirt.json`` sidecar;
+    if ``csv_out`` is given also write the second team's CSV export (and its sidecar)."""
     rng = np.random.default_rng(seed)
     networks = pd.read_csv(Path(published_dir) / "networks.csv")
     calib = load_calibration(published_dir)
@@ -462,6 +537,9 @@ def generate_demo(out: Path | None = None, seed: int = 2011, published_dir: Path
                    "dirt": dirt}
         text = json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True, default=_json_default)
         dirt_path(out).write_text(text + "\n", encoding="utf-8")
+    if csv_out is not None:
+        res.counts["team2_csv"] = {"path": str(csv_out),
+                                   "dirt": write_team2_csv(truth, producers, csv_out, seed)}
     return res
 
 
@@ -484,11 +562,16 @@ def main(argv=None) -> None:
     ap.add_argument("--out", type=Path, required=True, help="workbook to write (.xlsx)")
     ap.add_argument("--seed", type=int, default=2011)
     ap.add_argument("--published-dir", type=Path, default=PUBLISHED)
+    ap.add_argument("--csv-out", type=Path, default=None,
+                    help="also write the second team's CSV export (Latin-1, ';', decimal comma)")
     args = ap.parse_args(argv)
-    res = generate_demo(args.out, args.seed, args.published_dir)
+    res = generate_demo(args.out, args.seed, args.published_dir, csv_out=args.csv_out)
     print(f"{res.path}: sha256 {res.sha256}; members {res.counts['members']}, comparison "
           f"{res.counts['comparison']}; rows per sheet {res.counts['rows_per_sheet']}; "
           f"{len(res.dirt)} planted problems listed in {dirt_path(res.path)}")
+    if args.csv_out is not None:
+        print(f"{args.csv_out}: sha256 {_sha256(args.csv_out)}; same survey for a second team "
+              f"(Latin-1, ';', decimal comma); dirt in {dirt_path(args.csv_out)}")
 
 
 if __name__ == "__main__":
