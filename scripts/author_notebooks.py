@@ -1,5 +1,5 @@
 """Authoring script for the pipeline-step notebooks (kept so their content is reviewable as code).
-Run: .venv/bin/python scripts/author_notebooks.py  (overwrites notebooks/01..03)."""
+Run: .venv/bin/python scripts/author_notebooks.py  (overwrites notebooks/01 and 02)."""
 import sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
@@ -46,16 +46,5 @@ build(NB / "02_clean_survey.ipynb", [
     ("code", "result.panel.groupby(['round', 'chain', 'member']).size().unstack('member')"),
 ])
 
-build(NB / "03_estimate_effects.ipynb", [
-    ("md", "# 3. Efectos en ingresos, ventas y empleo\n\n"
-           "Estima, con el panel limpio, el efecto de integrar una red sobre el ingreso neto anual, el valor "
-           "bruto de ventas y el empleo, en total, por cadena, por red, por sexo y por fase del programa. "
-           "Todos los números del informe salen de `effects.csv`, escrito aquí por la función pública "
-           "`analysis.effects.estimate_effects` (la misma que usa la línea de comandos)."),
-    ("code", PARAMS + 'config_path = "../config/demo.yaml"\nwild_reps = 999\nseed = 20111231\n', ["parameters"]),
-    ("code", "from pathlib import Path\n\nimport pandas as pd\n\nfrom analysis.effects import run_project_effects\n\n"
-             "panel = pd.read_parquet(Path(processed_dir) / 'panel.parquet')\n"
-             "effects = run_project_effects(panel, Path(processed_dir), wild_reps=int(wild_reps), seed=int(seed))\n"
-             "effects.head(20)"),
-])
+# notebooks/03_estimate_effects.ipynb and factsheet.ipynb: scripts/author_factsheet.py
 print("notebooks written")

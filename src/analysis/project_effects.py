@@ -1,0 +1,181 @@
+"""The project's effects step: every estimate of the report, written to ``effects.csv``.
+
+``run_project_effects(panel, processed_dir)`` runs ``analysis.effects.estimate_effects`` over the
+clean survey panel (unit = producer, period = survey year, cluster = ``cluster_id``) at these
+levels (the ``level`` column holds the panel column that defines the group):
+
+* ``overall`` and ``chain``: all methods (before-after, TWFE DiD with CRV1 by cluster, wild
+  cluster bootstrap p-value, Callaway-Sant'Anna never/not-yet treated, percentage effect);
+* ``network_id``: the network's members + the comparison producers of the same chain;
+  before_after, did_twfe, pct_effect. One treated cluster: no wild bootstrap or CS, and
+  inference is clustered by producer (it ignores shocks common to the network; said in ``note``);
+* ``sex``: members and comparison producers of that sex; ``programme_phase``: members of that
+  phase + the comparison producers of the chains of those members (before_after, did_twfe,
+  pct_effect).
+
+Timing: a network is treated from the first survey round strictly after the year it started
+(``cohort_year``): with rounds 2005/2007/2011, start 2005 or 2006 → 2007, start 2008 → 2011.
+Comparison producers are never treated. Every row's ``note`` says so.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.effects import COLUMNS, METHODS, estimate_effects
+from analysis.labels import t
+
+MAIN_OUTCOMES = ("net_income_pen", "sales_value_pen", "employment_fte")
+EXTRA_OUTCOMES = ("family_labour_days", "hired_labour_days")
+LEVELS = ("overall", "chain", "network_id", "sex", "programme_phase")
+SUBGROUP_METHODS = ("before_after", "did_twfe", "pct_effect")
+FIRST_POST = "first_post_year"   # first treated survey year (NaN = never treated)
+REQUIRED = ["producer_id", "year", "member", "chain", "sex", "network_id", "cluster_id",
+            "programme_phase", "cohort_year", *MAIN_OUTCOMES]
+
+
+def first_post_year(cohort_year: pd.Series, survey_years: Sequence[int]) -> pd.Series:
+    """First survey year strictly after each network's start year; NaN where no cohort.
+
+    Raises ValueError when a start year is on or after the last survey round (no treated round).
+    """
+    years = np.sort(np.unique(np.asarray(survey_years, dtype=float)))
+    out = pd.Series(np.nan, index=cohort_year.index, dtype=float)
+    for c in pd.unique(cohort_year.dropna()):
+        later = years[years > float(c)]
+        if len(later) == 0:
+            raise ValueError(f"panel.parquet: column 'cohort_year' = {c} has no survey round after it "
+                             f"(rounds {', '.join(str(int(y)) for y in years)}); those members are never observed treated")
+        out[cohort_year == c] = later[0]
+    return out
+
+
+def timing_text(panel: pd.DataFrame, lang: str = "es") -> str:
+    """Note text: start years → first treated round, e.g. '2005, 2006 → 2007; 2008 → 2011'."""
+    pairs = panel.loc[panel["cohort_year"].notna(), ["cohort_year", FIRST_POST]].drop_duplicates()
+    parts = []
+    for fp, grp in pairs.groupby(FIRST_POST):
+        starts = ", ".join(str(int(c)) for c in sorted(grp["cohort_year"]))
+        parts.append(f"{starts} → {int(fp)}")
+    return t("factsheet.pe_note_timing", lang, mapping="; ".join(parts))
+
+
+def prepare_panel(panel: pd.DataFrame) -> pd.DataFrame:
+    """Check columns; add FIRST_POST; plain numpy dtypes for the estimators.
+
+    ``did_wild`` (wildboottest/numba) needs numeric unit and cluster ids: the estimation copy uses
+    integer codes in ``_unit`` and ``_cluster``; the original ids stay in their columns.
+    """
+    missing = [c for c in REQUIRED if c not in panel.columns]
+    if missing:
+        raise ValueError(f"panel.parquet: missing column(s) {missing}; columns are {list(panel.columns)}")
+    df = panel.copy()
+    df["year"] = df["year"].astype("int64")
+    df[FIRST_POST] = first_post_year(df["cohort_year"].astype("Float64"), df["year"].unique())
+    bad = df["member"].astype(bool) & df[FIRST_POST].isna()
+    if bad.any():
+        raise ValueError(f"panel.parquet: members without 'cohort_year' in rows {list(df.index[bad][:5])}")
+    for c in [*MAIN_OUTCOMES, *EXTRA_OUTCOMES]:
+        if c in df.columns:
+            df[c] = df[c].astype("float64")
+    df["_unit"] = pd.factorize(df["producer_id"].astype(str))[0]
+    df["_cluster"] = pd.factorize(df["cluster_id"].astype(str))[0]
+    return df
+
+
+def _est(df, outcomes, methods, cluster, wild_reps, seed, lang, wild_ci=False):
+    res = estimate_effects(df, unit="_unit", period="year", outcomes=list(outcomes),
+                           cohort=FIRST_POST, groups=[], cluster=cluster, methods=list(methods),
+                           wild_reps=wild_reps, seed=seed, wild_ci=wild_ci, lang=lang)
+    res["inference"] = res["inference"].str.replace("_cluster", "cluster_id").str.replace(
+        "_unit", "producer_id")
+    return res
+
+
+def _label(res: pd.DataFrame, level: str, value, note: str) -> pd.DataFrame:
+    res = res.copy()
+    res["level"] = level
+    res["group_value"] = value
+    res["note"] = [("; ".join(filter(None, [note, n])) if isinstance(n, str) else note) for n in res["note"]]
+    return res
+
+
+def _comparison_chains(members: pd.DataFrame) -> list[str]:
+    return sorted(members["chain"].dropna().unique())
+
+
+def subsets(df: pd.DataFrame):
+    """(level, group_value, frame, kind) for every estimation sample; kind: full|network|subgroup."""
+    comp = df[~df["member"].astype(bool)]
+    mem = df[df["member"].astype(bool)]
+    yield "overall", np.nan, df, "full"
+    for chain in sorted(df["chain"].unique()):
+        yield "chain", chain, df[df["chain"] == chain], "full"
+    for net in sorted(mem["network_id"].dropna().unique()):
+        m = mem[mem["network_id"] == net]
+        yield "network_id", net, pd.concat([m, comp[comp["chain"].isin(_comparison_chains(m))]]), "network"
+    for sex in sorted(df["sex"].dropna().unique()):
+        yield "sex", sex, df[df["sex"] == sex], "subgroup"
+    for phase in sorted(mem["programme_phase"].dropna().unique()):
+        m = mem[mem["programme_phase"] == phase]
+        yield "programme_phase", int(phase), pd.concat([m, comp[comp["chain"].isin(_comparison_chains(m))]]), "subgroup"
+
+
+def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_reps: int = 999,
+                        seed: int = 20111231, lang: str = "es",
+                        wild_ci_levels: Sequence[str] = ("overall", "chain"),
+                        progress: bool = True) -> pd.DataFrame:
+    """Estimate every effect of the report, write ``processed_dir/effects.csv``, return it.
+
+    ``wild_ci_levels``: levels ("overall", "chain") whose wild-bootstrap row also gets the CI by
+    test inversion (cheap with the FWL bootstrap of ``analysis.effects.bootstrap``; ~25 s per
+    outcome with pyfixest's ``wildboottest``). Rows without it say so in ``note``. Progress
+    lines go to stderr.
+    """
+    start = time.perf_counter()
+    df = prepare_panel(panel)
+    timing = timing_text(df, lang)
+    extra = [c for c in EXTRA_OUTCOMES if c in df.columns]
+    all_methods = list(METHODS)
+    no_wild = [m for m in METHODS if m != "did_wild"]
+    parts = []
+    for level, value, sub, kind in subsets(df):
+        t0 = time.perf_counter()
+        if kind == "full":
+            res = pd.concat([
+                _est(sub, MAIN_OUTCOMES, all_methods, "_cluster", wild_reps, seed, lang,
+                     wild_ci=level in wild_ci_levels),
+                _est(sub, extra, no_wild, "_cluster", wild_reps, seed, lang) if extra else None,
+            ])
+            note = timing
+        elif kind == "network":
+            res = _est(sub, [*MAIN_OUTCOMES, *extra], SUBGROUP_METHODS, "_unit", wild_reps, seed, lang)
+            chains = ", ".join(t(f"common.chain_{c}", lang) for c in _comparison_chains(sub[sub["member"]]))
+            note = "; ".join([timing, t("factsheet.pe_note_network", lang, chain=chains)])
+        else:
+            res = _est(sub, [*MAIN_OUTCOMES, *extra], SUBGROUP_METHODS, "_cluster", wild_reps, seed, lang)
+            note = "; ".join([timing, t(f"factsheet.pe_note_{level}", lang)])
+        if kind == "full" and level not in wild_ci_levels:
+            wild = res["method"].eq("did_wild")
+            res.loc[wild, "note"] = [f"{n}; {t('factsheet.pe_note_wild_no_ci', lang)}" if n else
+                                     t("factsheet.pe_note_wild_no_ci", lang) for n in res.loc[wild, "note"]]
+        parts.append(_label(res, level, value, note))
+        if progress:
+            print(f"[effects] {level}={value if level != 'overall' else 'all'}: {len(res)} rows "
+                  f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    out = pd.concat(parts, ignore_index=True)[COLUMNS]
+    for c in ("n_units", "n_obs", "n_clusters"):
+        out[c] = pd.array(pd.to_numeric(out[c]), dtype="Int64")
+    path = Path(processed_dir) / "effects.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, encoding="utf-8")
+    if progress:
+        print(f"[effects] {len(out)} rows → {path} in {time.perf_counter() - start:.1f} s",
+              file=sys.stderr, flush=True)
+    return out
