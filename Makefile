@@ -86,13 +86,20 @@ $(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(RENDER_SRC) $(wi
 	  -p config_path "$(abspath $(DATA))" \
 	  --title "Calidad de los datos de la encuesta" --subtitle "Lectura, limpieza y balance de línea de base"
 
-FACTSHEETS := $(R)/fichas/.done
-$(FACTSHEETS): notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp $(CHART_SRC) $(RENDER_SRC) | $(STAMP)
-	$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))"
-	touch $@
+# One factsheet per network (ids read from Tabla N°02's CSV) and per chain.
+UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
+FACTSHEETS := $(UNITS:%=$(R)/fichas/ficha_%.pdf)
+FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py src/analysis/effects_figures.py
+$(FACTSHEETS): $(R)/fichas/ficha_%.pdf: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp \
+               $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC) | $(STAMP)
+	$(PY) -m analysis.factsheets --unit $* --lang $(LANG_REPORT) --config "$(abspath $(DATA))"
 
-report: $(STAMP) $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS) ## build every report (HTML + PDF) on DATA
-	@echo "[report] done: $(R)/"
+ALL_REPORTS := $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS)
+
+# The reports fan out over the machine's cores (JOBS); the pipeline steps run in dependency order.
+report: $(STAMP) ## build every report (HTML + PDF) on DATA, in parallel over JOBS processes
+	@$(MAKE) --no-print-directory -j$(JOBS) $(ALL_REPORTS)
+	@echo "[report] up to date: $(R)/ (main report, data-quality report, $(words $(FACTSHEETS)) factsheets)"
 
 reports: report
 

@@ -89,7 +89,8 @@ import numpy as np, pandas as pd
 from analysis.effects import estimate_effects
 n_rows, method, reps = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rng = np.random.default_rng(1)
-n_units = n_rows // 3
+n_units = -(-n_rows // 3)
+n_rows = 3 * n_units
 unit = np.repeat(np.arange(n_units), 3)
 period = np.tile([2005, 2007, 2011], n_units)
 network = unit % 12

@@ -81,16 +81,39 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
     return results
 
 
+def build_one(unit_id: str, lang: str = "es", config: str | None = None,
+              out_dir: Path | None = None, build_dir: Path | None = None) -> dict:
+    """Build the factsheet of one network or chain (the Makefile calls this once per unit)."""
+    by_id = {u["unit_id"]: u for u in units()}
+    if unit_id not in by_id:
+        raise KeyError(f"unknown factsheet unit {unit_id!r}; known: {', '.join(by_id)}")
+    out_dir = Path(out_dir or paths.REPORTS / "fichas")
+    build_dir = Path(build_dir or paths.BUILD / "fichas")
+    stem, timings = _build_one(by_id[unit_id], lang, config, out_dir, build_dir)
+    print(f"[ficha] {stem}: {describe(timings)}", file=sys.stderr)
+    return timings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.factsheets")
+    parser.add_argument("--unit", help="build only this network_id or chain (mango, lacteos)")
+    parser.add_argument("--list", action="store_true", help="print the unit ids and exit")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--lang", default="es")
     parser.add_argument("--config", default=None)
     args = parser.parse_args(argv)
     try:
-        build_all(args.jobs, args.lang, args.config)
-    except RuntimeError as exc:
-        print(exc, file=sys.stderr)
+        if args.list:
+            print("\n".join(u["unit_id"] for u in units()))
+        elif args.unit:
+            build_one(args.unit, args.lang, args.config)
+        else:
+            build_all(args.jobs, args.lang, args.config)
+    except (RuntimeError, KeyError) as exc:
+        print(f"[ficha] ERROR: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # papermill/render errors name the failing cell or file
+        print(f"[ficha] ERROR in {args.unit or 'factsheets'}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
 
