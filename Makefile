@@ -64,7 +64,8 @@ $(P)/published.stamp: notebooks/01_published_audit.ipynb $(PUBLISHED_CSV) $(AUDI
 	touch $@
 
 # 2. Survey: read, validate, clean, pseudonymize.
-$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(DATA) $(SURVEY_FILES) $(SURVEY_SRC) | $(STAMP)
+$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(DATA) $(SURVEY_FILES) $(SURVEY_SRC) \
+                 data/raw/published/networks.csv | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
 	touch $@
 
