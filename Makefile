@@ -91,9 +91,11 @@ $(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(RENDER_SRC) $(wi
 UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
 FACTSHEETS := $(UNITS:%=$(R)/fichas/ficha_%.pdf)
 FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py src/analysis/effects_figures.py
-$(FACTSHEETS): $(R)/fichas/ficha_%.pdf: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp \
+# All factsheets share the same inputs, so they are one grouped target: one process pool builds
+# them (imports paid once per worker, not once per factsheet).
+$(FACTSHEETS) &: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp \
                $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC) | $(STAMP)
-	$(PY) -m analysis.factsheets --unit $* --lang $(LANG_REPORT) --config "$(abspath $(DATA))"
+	$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))"
 
 ALL_REPORTS := $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS)
 

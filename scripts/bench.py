@@ -74,10 +74,11 @@ def build_benchmark() -> dict:
     for stage in ("papermill", "html", "pdf", "render"):
         out[f"stage_{stage}_s"] = sum(r.get(stage, 0.0) for r in cold)
     out["noop_s"] = sh("make report")
-    (ROOT / "data/raw/published/networks.csv").touch()
-    t1 = time.time()
-    out["touch_raw_s"] = sh("make report")
-    out["touch_raw_notebooks"] = len(read_timings(t1))
+    for key, name in (("touch_raw", "networks.csv"), ("touch_minor", "pea_by_sector.csv")):
+        (ROOT / "data/raw/published" / name).touch()
+        t1 = time.time()
+        out[f"{key}_s"] = sh("make report")
+        out[f"{key}_notebooks"] = len(read_timings(t1))
     out["ideal_s"] = out["notebooks"] * out["floor_s"] / cores
     out["full_over_floor"] = out["cold_s"] / out["ideal_s"] if out["ideal_s"] else float("nan")
     return out
@@ -136,8 +137,11 @@ def main() -> None:
         print(f"| full build / ideal | {b['full_over_floor']:.2f} | <= 2.5 ({ok}) |")
         ok = "met" if b["noop_s"] < TARGETS["noop_s"] else "MISSED"
         print(f"| warm no-op `make report` | {b['noop_s']:.2f} s | < 1 s ({ok}) |")
-        print(f"| rebuild after touching networks.csv ({b['touch_raw_notebooks']} notebooks re-run) | "
-              f"{b['touch_raw_s']:.1f} s | |")
+        print(f"| rebuild after touching networks.csv ({b['touch_raw_notebooks']} notebooks re-run: every step "
+              f"uses the network list) | {b['touch_raw_s']:.1f} s | |")
+        print(f"| rebuild after touching pea_by_sector.csv ({b['touch_minor_notebooks']} notebooks re-run: "
+              f"audit, main report, factsheets; not cleaning, estimation or data quality) | "
+              f"{b['touch_minor_s']:.1f} s | |")
         for stage in ("papermill", "html", "pdf"):
             print(f"| stage total: {stage} (summed over processes) | {b[f'stage_{stage}_s']:.1f} s | |")
         stages = {s: b[f"stage_{s}_s"] for s in ("papermill", "html", "pdf")}
