@@ -31,7 +31,9 @@ RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbe
 AUDIT_SRC     := src/analysis/published.py src/analysis/audit.py src/analysis/implied.py
 SURVEY_SRC    := $(wildcard src/analysis/survey/*.py)
 EFFECTS_SRC   := $(wildcard src/analysis/effects/*.py)
-CHART_SRC     := src/analysis/charts.py
+CHART_SRC     := src/analysis/charts.py src/analysis/frames.py
+MAIN_SRC      := src/analysis/report_tables.py src/analysis/report_text.py src/analysis/effects_figures.py \
+                 src/analysis/implied.py src/analysis/survey/balance.py
 # Files the survey config reads (listed by the config itself; plain YAML read, no heavy imports).
 SURVEY_FILES  := $(shell test -x $(PY) && $(PY) -m analysis.survey.sources $(DATA) 2>/dev/null)
 
@@ -76,7 +78,8 @@ $(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(EFFEC
 
 # --- reports ---------------------------------------------------------------------------------
 MAIN := $(R)/informe_redes_laredo
-$(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp $(PUBLISHED_CSV) $(CHART_SRC) $(RENDER_SRC) | $(STAMP)
+$(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp $(PUBLISHED_CSV) $(CHART_SRC) \
+             $(MAIN_SRC) $(RENDER_SRC) | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \
 	  -p config_path "$(abspath $(DATA))" \
 	  --title "Redes Empresariales en Laredo" --subtitle "Evaluación de impacto reproducible: cadenas de lácteos y mango, 2005-2011"
@@ -90,7 +93,8 @@ $(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(RENDER_SRC) $(wi
 # One factsheet per network (ids read from Tabla N°02's CSV) and per chain.
 UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
 FACTSHEETS := $(UNITS:%=$(R)/fichas/ficha_%.pdf)
-FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py src/analysis/effects_figures.py
+FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py src/analysis/effects_figures.py \
+                 src/analysis/report_text.py
 # All factsheets share the same inputs, so they are one grouped target: one process pool builds
 # them (imports paid once per worker, not once per factsheet).
 $(FACTSHEETS) &: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp \

@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from analysis.frames import require_columns as _need  # noqa: E402
 from analysis.labels import t  # noqa: E402
 from analysis.numbering import format_number, set_house_style  # noqa: E402
 from analysis.suppression import suppress_small_cells  # noqa: E402
@@ -34,11 +35,6 @@ REQUIRED = ["outcome", "level", "group_value", "method", "estimate", "ci_low", "
 def _l(key: str, lang: str, **kw) -> str:
     return t(f"effects_report.{key}", lang, **kw)
 
-
-def _need(df: pd.DataFrame, cols: list[str], name: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; columns are {list(df.columns)}")
 
 
 def _num(x, decimals: int = 2) -> str:

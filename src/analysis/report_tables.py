@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.frames import require_columns as _need
 from analysis.labels import t
 
 CHAINS = ("mango", "lacteos")
@@ -17,11 +18,6 @@ CHAINS = ("mango", "lacteos")
 def _n(key: str, lang: str, **kw) -> str:
     return t(f"narrative.{key}", lang, **kw)
 
-
-def _need(df: pd.DataFrame, cols: list[str], name: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; columns are {list(df.columns)}")
 
 
 def chain_label(chain: str, lang: str) -> str:

@@ -1,0 +1,12 @@
+"""Small checks on DataFrames shared by the report-building modules."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def require_columns(df: pd.DataFrame, cols: list[str], name: str) -> None:
+    """Raise ValueError naming the table and the missing columns (and the columns it has)."""
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; columns are {list(df.columns)}")
