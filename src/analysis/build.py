@@ -27,6 +27,23 @@ from analysis import paths
 KERNEL = "redes-laredo"
 
 
+def _ipc_kernel_manager():
+    """A kernel manager talking to its kernel over local IPC sockets instead of TCP ports.
+
+    Kernels started at the same moment by parallel builds can otherwise race for the same TCP
+    port ("Address already in use"); IPC endpoints are unique files, and nothing listens on the
+    network.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
+
+
 def default_parameters(lang: str = "es") -> dict:
     """Parameters every notebook takes, as absolute paths (papermill runs in ``notebooks/``)."""
     return {
@@ -75,6 +92,7 @@ def execute(notebook: Path, executed: Path, parameters: dict, progress: bool = T
             kernel_name=KERNEL,
             cwd=str(Path(notebook).resolve().parent),
             progress_bar=progress,
+            kernel_manager_class=_ipc_kernel_manager(),
         )
     return time.perf_counter() - start
 
