@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def _ipc_kernel_manager():
     class IPCKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
+            # A unique socket prefix per kernel: the default ("kernel-ipc" in the working folder)
+            # is shared by kernels started together, which then read each other's messages.
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"redes-kernel-{uuid.uuid4().hex}"))
             super().__init__(**kwargs)
 
     return IPCKernelManager
