@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analysis.frames import require_columns as _need  # noqa: E402
+from analysis.frames import group_key as _key, require_columns as _need  # noqa: E402
 from analysis.labels import t  # noqa: E402
 from analysis.numbering import format_number, set_house_style  # noqa: E402
 from analysis.suppression import suppress_small_cells  # noqa: E402
@@ -56,14 +56,6 @@ def member_counts(effects: pd.DataFrame, outcome: str, level: str) -> pd.Series:
     keys = ba["group_value"].map(_key)
     return pd.Series(pd.to_numeric(ba["n_units"]).to_numpy(), index=keys.to_numpy())
 
-
-def _key(v) -> str:
-    """Group values read back from CSV may be 1.0 or '1': compare them as text."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 def _level_label(level: str, value, lang: str) -> str:

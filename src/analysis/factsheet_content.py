@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analysis.frames import require_columns as _need  # noqa: E402
+from analysis.frames import group_key as _key, require_columns as _need  # noqa: E402
 from analysis.labels import t  # noqa: E402
 from analysis.numbering import format_number, set_house_style  # noqa: E402
 
@@ -29,14 +29,6 @@ def _l(key: str, lang: str, **kw) -> str:
     return t(f"factsheet.{key}", lang, **kw)
 
 
-
-def _key(v) -> str:
-    """Group values read back from CSV may be 1.0 or '1': compare them as text."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 # ------------------------------------------------------------------ identity

@@ -10,3 +10,12 @@ def require_columns(df: pd.DataFrame, cols: list[str], name: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ValueError(f"{name}: missing column(s) {missing}; columns are {list(df.columns)}")
+
+
+def group_key(value) -> str:
+    """Group values read back from CSV may be 1.0 or '1': compare them as text ('' if missing)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
