@@ -60,8 +60,13 @@ $(P)/data_source.txt: FORCE
 	@mkdir -p $(P)
 	@echo "$(abspath $(DATA))" | cmp -s - $@ 2>/dev/null || echo "$(abspath $(DATA))" > $@
 
+# The report language is recorded too, so switching LANG_REPORT rebuilds what it changes.
+$(P)/report_lang.txt: FORCE
+	@mkdir -p $(P)
+	@echo "$(LANG_REPORT)" | cmp -s - $@ 2>/dev/null || echo "$(LANG_REPORT)" > $@
+
 # 1. Published figures: consistency audit and document-implied effects.
-$(P)/published.stamp: notebooks/01_published_audit.ipynb $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS) | $(STAMP)
+$(P)/published.stamp: notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS) | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/01_published_audit.ipynb --no-render --lang $(LANG_REPORT)
 	touch $@
 
@@ -72,7 +77,8 @@ $(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(DATA) $
 	touch $@
 
 # 3. Effects: before-after, DiD with wild cluster bootstrap, Callaway-Sant'Anna.
-$(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(EFFECTS_SRC) | $(STAMP)
+$(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(EFFECTS_SRC) \
+                   src/analysis/project_effects.py | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
 	touch $@
 
@@ -85,7 +91,7 @@ $(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp
 	  --title "Redes Empresariales en Laredo" --subtitle "Evaluación de impacto reproducible: cadenas de lácteos y mango, 2005-2011"
 
 QUALITY := $(R)/calidad_datos
-$(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) | $(STAMP)
+$(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/data_quality.ipynb --html $(QUALITY).html --pdf $@ --lang $(LANG_REPORT) \
 	  -p config_path "$(abspath $(DATA))" \
 	  --title "Calidad de los datos de la encuesta" --subtitle "Lectura, limpieza y balance de línea de base"
