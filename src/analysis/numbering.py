@@ -24,7 +24,7 @@ from analysis.labels import t
 from analysis.paths import REPORTS
 from analysis.suppression import suppress_small_cells
 
-LONG_TABLE_ROWS = 25  # longer tables may break across pages (print CSS)
+LONG_TABLE_ROWS = 12  # longer tables may break across pages, header row repeated (print CSS)
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 INDEX_COLUMNS = ["number", "kind", "key", "label", "caption", "source", "note", "files"]
 HOUSE_STYLE = {
