@@ -80,6 +80,7 @@ def test_effects_table_folds_wild_p_and_suppresses_small_chain(effects):
     assert did["IC 95 %"] == "100\u00a0a\u00a0500"
     assert did["p"] == "0.004"
     assert did["p wild"] == "0.031"
+    assert did["IC 95 % wild"] == "50\u00a0a\u00a0550"
     assert did["N"] == 72 and did["Miembros"] == 22
     pct = tab[(tab["Ámbito"] == "Todas las redes") & (tab["Método"] == "DiD sobre log, %")].iloc[0]
     assert pct["Estimación"] == "45.2 %"

@@ -74,7 +74,7 @@ def effects_table(effects: pd.DataFrame, outcome: str, min_cell: int, lang: str 
                   methods=TABLE_METHODS) -> pd.DataFrame:
     """One row per method for all networks and per chain: estimate, CI, p, wild p, counts.
 
-    The wild-bootstrap p-value (``did_wild`` row) is shown on the DiD row. Rows with fewer than
+    The wild-bootstrap p-value and interval (``did_wild`` row) are shown on the DiD row. Rows with fewer than
     ``min_cell`` members have estimate, CI and p-values suppressed.
     """
     _need(effects, REQUIRED + ["comparison"], "effects.csv")
@@ -93,7 +93,9 @@ def effects_table(effects: pd.DataFrame, outcome: str, min_cell: int, lang: str 
                 r = sel.iloc[0]
                 pct = method == "pct_effect"
                 d = 1 if pct else dec
-                wp = wild["p_value"].iloc[0] if method == "did_twfe" and len(wild) else np.nan
+                on_did = method == "did_twfe" and len(wild)
+                wp = wild["p_value"].iloc[0] if on_did else np.nan
+                wci = _ci_text(wild["ci_low"].iloc[0], wild["ci_high"].iloc[0], d, lang) if on_did else np.nan
                 out.append({
                     _l("col_level", lang): _level_label(level, value, lang),
                     _l("col_method", lang): _l(f"m_{method}", lang),
@@ -102,6 +104,7 @@ def effects_table(effects: pd.DataFrame, outcome: str, min_cell: int, lang: str 
                     _l("col_ci", lang): _ci_text(r["ci_low"], r["ci_high"], d, lang),
                     _l("col_p", lang): _p_text(r["p_value"]),
                     _l("col_p_wild", lang): _p_text(wp),
+                    _l("col_ci_wild", lang): wci,
                     _l("col_n_members", lang): members.get(_key(value), np.nan),
                     _l("col_n_units", lang): r["n_units"],
                     _l("col_comparison", lang): r["comparison"] if pd.notna(r["comparison"]) else "",
@@ -112,7 +115,8 @@ def effects_table(effects: pd.DataFrame, outcome: str, min_cell: int, lang: str 
     table[_l("col_n_members", lang)] = pd.array(table[_l("col_n_members", lang)], dtype="Int64")
     table[_l("col_n_units", lang)] = pd.array(pd.to_numeric(table[_l("col_n_units", lang)]),
                                               dtype="Int64")
-    return suppress(table, [_l(k, lang) for k in ("col_estimate", "col_ci", "col_p", "col_p_wild")],
+    return suppress(table, [_l(k, lang) for k in ("col_estimate", "col_ci", "col_p", "col_p_wild",
+                                                  "col_ci_wild")],
                     _l("col_n_members", lang), min_cell, lang)
 
 
