@@ -65,12 +65,14 @@ def test_projects_collapse_shared_projects_for_chain():
     assert chain["Red"].tolist() == ["A, B", "A"]
     assert chain["Tipo"].tolist() == ["Proyecto piloto", "Proyecto estratégico"]
     cof = pd.DataFrame({"project_id": ["c1", "c1", "c1", "c9"], "project_type": "piloto",
+                        "chain": "lacteos", "programme_phase": 2,
                         "funder": ["APOMIPE", "Redes", "total", "APOMIPE"],
                         "amount": [100.0, 50.0, 150.0, 7.0], "currency": "PEN",
                         "kind": ["part", "part", "stated_total", "part"]})
     table = fc.cofinancing_table(cof, sub)
     assert table["Aportante"].tolist() == ["APOMIPE", "Redes", "Total declarado"]
     assert table["Monto"].tolist() == [100.0, 50.0, 150.0]
+    assert table["Proyecto cofinanciado"].iloc[0] == "Proyecto piloto (Lácteos, fase 2 del programa)"
     wide = fc.cofinancing_wide(table)
     assert wide.columns.tolist() == ["Proyecto cofinanciado", "Moneda", "APOMIPE", "Redes", "Total declarado"]
     assert fc.cofinancing_shared_by(projects, ["c1"]) == 2

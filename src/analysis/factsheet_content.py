@@ -131,12 +131,15 @@ def projects_table(projects: pd.DataFrame, lang: str = "es",
 
 def cofinancing_table(cofinancing: pd.DataFrame, projects: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     """cofinancing.csv rows whose project_id is the ``cofinancing_id`` of one of ``projects``."""
-    _need(cofinancing, ["project_id", "project_type", "funder", "amount", "currency", "kind"], "cofinancing.csv")
+    _need(cofinancing, ["project_id", "project_type", "chain", "programme_phase", "funder", "amount", "currency",
+                        "kind"], "cofinancing.csv")
     ids = [i for i in projects["cofinancing_id"].fillna("").astype(str).unique() if i]
     rows = cofinancing[cofinancing["project_id"].isin(ids)]
     return pd.DataFrame({
-        _l("col_cof_project", lang): [_l(f"ptype_{p}", lang) + f" ({i})" for p, i in
-                                      zip(rows["project_type"], rows["project_id"])],
+        _l("col_cof_project", lang): [
+            _l("cof_project_label", lang, ptype=_l(f"ptype_{p}", lang), chain=t(f"common.chain_{c}", lang),
+               phase=ph)
+            for p, c, ph in zip(rows["project_type"], rows["chain"], rows["programme_phase"])],
         _l("col_funder", lang): [_l("funder_total", lang) if k == "stated_total" else f
                                  for f, k in zip(rows["funder"], rows["kind"])],
         _l("col_amount", lang): rows["amount"].astype(float).to_numpy(),
