@@ -6,18 +6,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from nbtool import build  # noqa: E402
+from nbtool import COMMON_PARAMS, build  # noqa: E402
 
 NB = Path(__file__).resolve().parents[1] / "notebooks"
 
 # ------------------------------------------------------------------ factsheet
-PARAMS = '''# Parameters (papermill overrides them; defaults work in JupyterLab)
-raw_dir = "../data/raw"
-processed_dir = "../data/processed"
-reports_dir = "../reports"
-lang = "es"
-config_path = "../config/demo.yaml"
-unit_kind = "network"
+PARAMS = COMMON_PARAMS + '''unit_kind = "network"
 unit_id = "lacteos_san_pachusco"
 '''
 
@@ -130,13 +124,7 @@ build(NB / "factsheet.ipynb", [
 ])
 
 # ------------------------------------------------------------------ step 03
-EFF_PARAMS = '''# Parameters (papermill overrides them; defaults work in JupyterLab)
-raw_dir = "../data/raw"
-processed_dir = "../data/processed"
-reports_dir = "../reports"
-lang = "es"
-config_path = "../config/demo.yaml"
-wild_reps = 999
+EFF_PARAMS = COMMON_PARAMS + '''wild_reps = 999
 seed = 20111231
 '''
 

@@ -3,15 +3,10 @@ Run: .venv/bin/python scripts/author_notebooks.py  (overwrites notebooks/01 and 
 import sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from nbtool import build
+from nbtool import COMMON_PARAMS, build
 
 NB = Path(__file__).resolve().parents[1] / "notebooks"
-PARAMS = '''# Parameters (papermill overrides them; defaults work in JupyterLab)
-raw_dir = "../data/raw"
-processed_dir = "../data/processed"
-reports_dir = "../reports"
-lang = "es"
-'''
+PARAMS = COMMON_PARAMS
 
 build(NB / "01_published_audit.ipynb", [
     ("md", "# 1. Cifras publicadas: auditoría de consistencia y efectos implícitos\n\n"
@@ -40,7 +35,7 @@ build(NB / "02_clean_survey.ipynb", [
            "unidades. El resultado es el panel canónico `panel.parquet` y el registro de limpieza "
            "`cleaning_log.csv` (cada fila cambiada o excluida, con la regla). Nombres, DNI, teléfonos y "
            "direcciones se descartan al leer."),
-    ("code", PARAMS + 'config_path = "../config/demo.yaml"\n', ["parameters"]),
+    ("code", PARAMS, ["parameters"]),
     ("code", "from pathlib import Path\n\nfrom analysis.survey import pipeline\n\n"
              "result = pipeline.run(Path(config_path), Path(processed_dir))\nresult.summary"),
     ("code", "result.log.groupby(['rule', 'action']).size().rename('filas').reset_index()"),

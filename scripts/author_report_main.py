@@ -6,17 +6,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from nbtool import build  # noqa: E402
+from nbtool import COMMON_PARAMS, build  # noqa: E402
 
 NB = Path(__file__).resolve().parents[1] / "notebooks" / "report_main.ipynb"
 
-PARAMS = '''# Parameters (papermill overrides them; defaults work in JupyterLab)
-raw_dir = "../data/raw"
-processed_dir = "../data/processed"
-reports_dir = "../reports"
-lang = "es"
-config_path = "../config/demo.yaml"
-'''
+PARAMS = COMMON_PARAMS
 
 SETUP = '''from pathlib import Path
 

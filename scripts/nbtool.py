@@ -11,14 +11,24 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+# The parameters every notebook takes (papermill overrides them; defaults work in JupyterLab).
+COMMON_PARAMS = '''# Parameters (papermill overrides them; defaults work in JupyterLab)
+raw_dir = "../data/raw"
+processed_dir = "../data/processed"
+reports_dir = "../reports"
+lang = "es"
+config_path = "../config/demo.yaml"
+'''
+
 KERNELSPEC = {"name": "redes-laredo", "display_name": "Redes Laredo (.venv)", "language": "python"}
 
 
 def build(path: str | Path, cells: list[tuple[str, str] | tuple[str, str, list[str]]]) -> None:
     """cells: ("md"|"code", source[, tags])."""
     nb = new_notebook(metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
-    for kind, source, *rest in cells:
+    for number, (kind, source, *rest) in enumerate(cells, 1):
         cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
+        cell.id = f"cell-{number:02d}"  # stable ids: re-authoring a notebook gives a clean diff
         if rest:
             cell.metadata["tags"] = list(rest[0])
         nb.cells.append(cell)

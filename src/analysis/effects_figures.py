@@ -213,6 +213,14 @@ def outcome_means(panel: pd.DataFrame, outcome: str, min_cell: int) -> pd.DataFr
     return g
 
 
+def plot_member_lines(ax, means: pd.DataFrame, members_label: str, comparison_label: str) -> None:
+    """Members (solid) and comparison producers (dashed): mean by survey year on ``ax``."""
+    for member in (True, False):
+        s = means[means["member"] == member].sort_values("year")
+        ax.plot(s["year"], s["mean"], marker="o", color=MEMBER_COLOURS[member],
+                linestyle="-" if member else "--", label=members_label if member else comparison_label)
+
+
 def before_after_chart(means: pd.DataFrame, outcome: str, lang: str = "es") -> Figure:
     """Per chain, mean outcome by survey year for members and comparison producers."""
     _need(means, ["chain", "year", "member", "mean"], "outcome means")
@@ -221,11 +229,7 @@ def before_after_chart(means: pd.DataFrame, outcome: str, lang: str = "es") -> F
     fig, axes = plt.subplots(1, len(chains), figsize=(7.2, 3.2), squeeze=False, sharey=False)
     for ax, chain in zip(axes[0], chains):
         sub = means[means["chain"] == chain]
-        for member in (True, False):
-            s = sub[sub["member"] == member].sort_values("year")
-            ax.plot(s["year"], s["mean"], marker="o", color=MEMBER_COLOURS[member],
-                    linestyle="-" if member else "--",
-                    label=_l("members" if member else "comparison", lang))
+        plot_member_lines(ax, sub, _l("members", lang), _l("comparison", lang))
         ax.set_title(t(f"common.chain_{chain}", lang), color=CHAIN_COLOURS[chain], fontsize=10)
         ax.set_xticks(sorted(sub["year"].unique()))
         ax.set_xlabel(_l("means_xlabel", lang))

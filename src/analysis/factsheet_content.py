@@ -16,13 +16,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from analysis.effects_figures import plot_member_lines  # noqa: E402
 from analysis.frames import group_key as _key, require_columns as _need  # noqa: E402
 from analysis.labels import t  # noqa: E402
 from analysis.numbering import format_number, set_house_style  # noqa: E402
 
 UNIT_KINDS = ("network", "chain")
 OUTCOMES = ("net_income_pen", "sales_value_pen", "employment_fte")
-MEMBER_COLOURS = {True: "#D55E00", False: "#555555"}
 
 
 def _l(key: str, lang: str, **kw) -> str:
@@ -316,11 +316,7 @@ def means_chart(means: pd.DataFrame, lang: str = "es", outcomes=OUTCOMES) -> Fig
     fig, axes = plt.subplots(1, len(outcomes), figsize=(7.2, 2.4), squeeze=False)
     for ax, y in zip(axes[0], outcomes):
         sub = means[means["outcome"] == y]
-        for member in (True, False):
-            s = sub[sub["member"] == member].sort_values("year")
-            ax.plot(s["year"], s["mean"], marker="o", color=MEMBER_COLOURS[member],
-                    linestyle="-" if member else "--",
-                    label=_l("members" if member else "comparison", lang))
+        plot_member_lines(ax, sub, _l("members", lang), _l("comparison", lang))
         ax.set_title(_l(f"out_{y}", lang) + f"\n({_l(f'unit_{y}', lang)})", fontsize=9)
         ax.set_xticks(sorted(sub["year"].unique()))
         ax.tick_params(labelsize=8)
