@@ -37,7 +37,7 @@ MAIN_SRC      := src/analysis/report_tables.py src/analysis/report_text.py src/a
 # Files the survey config reads (listed by the config itself; plain YAML read, no heavy imports).
 SURVEY_FILES  := $(shell test -x $(PY) && $(PY) -m analysis.survey.sources $(DATA) 2>/dev/null)
 
-.PHONY: help setup report reports test test-fast lab bench clean distclean FORCE
+.PHONY: help setup report reports test test-fast lab bench simulate clean distclean FORCE
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -128,6 +128,10 @@ lab: $(STAMP) ## open JupyterLab on notebooks/
 
 bench: $(STAMP) ## benchmark: cold/warm/incremental builds, per-stage times, estimation scale
 	$(PY) scripts/bench.py
+
+DRAWS ?= 1000
+simulate: $(STAMP) ## coverage simulation of the project's design (DRAWS=1000; writes build/coverage.csv)
+	$(PY) -m analysis.coverage --draws $(DRAWS) --jobs $(JOBS) --output $(B)/coverage.csv
 
 clean: ## remove generated outputs (keeps .venv)
 	rm -rf $(B) $(R)/* $(P)/*

@@ -89,10 +89,53 @@ def prepare_panel(panel: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def chain_period_controls(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Chain-specific period effects for a sample that pools chains (dummies chain × year).
+
+    Comparison producers belong to one chain, and the chains follow different trends; with one
+    set of period effects a pooled DiD would compare dairy members with mango comparison
+    producers. One dummy per (chain, year) beyond the first chain and the first year makes the
+    period effects chain-specific (FWL: the same as chain × period fixed effects).
+    """
+    chains = sorted(df["chain"].dropna().unique())
+    years = sorted(df["year"].unique())
+    if len(chains) < 2:
+        return df, []
+    df = df.copy()
+    cols = []
+    for c in chains[1:]:
+        for y in years[1:]:
+            name = f"_cp_{c}_{int(y)}"
+            df[name] = ((df["chain"] == c) & (df["year"] == y)).astype(float)
+            cols.append(name)
+    return df, cols
+
+
 def _est(df, outcomes, methods, cluster, wild_reps, seed, lang, wild_ci=False):
-    res = estimate_effects(df, unit="_unit", period="year", outcomes=list(outcomes),
-                           cohort=FIRST_POST, groups=[], cluster=cluster, methods=list(methods),
-                           wild_reps=wild_reps, seed=seed, wild_ci=wild_ci, lang=lang)
+    """estimate_effects on a project sample; pooled chains get chain-specific period effects."""
+    df, controls = chain_period_controls(df)
+    did_like = [m for m in methods if not m.startswith("cs_")]
+    cs = [m for m in methods if m.startswith("cs_")]
+    parts = []
+    if did_like:
+        parts.append(estimate_effects(df, unit="_unit", period="year", outcomes=list(outcomes),
+                                      cohort=FIRST_POST, groups=[], cluster=cluster,
+                                      methods=did_like, controls=controls, wild_reps=wild_reps,
+                                      seed=seed, wild_ci=wild_ci, lang=lang))
+    if cs:
+        # Callaway-Sant'Anna: comparisons within chain through a time-invariant chain covariate
+        cs_controls = []
+        if controls:
+            df["_chain_code"] = pd.factorize(df["chain"], sort=True)[0].astype(float)
+            cs_controls = ["_chain_code"]
+        parts.append(estimate_effects(df, unit="_unit", period="year", outcomes=list(outcomes),
+                                      cohort=FIRST_POST, groups=[], cluster=cluster, methods=cs,
+                                      controls=cs_controls, wild_reps=wild_reps, seed=seed,
+                                      wild_ci=wild_ci, lang=lang))
+    res = pd.concat(parts, ignore_index=True)
+    if controls:
+        extra = t("factsheet.pe_note_chain_period", lang)
+        res["note"] = [f"{n}; {extra}" if isinstance(n, str) and n else extra for n in res["note"]]
     res["inference"] = res["inference"].str.replace("_cluster", "cluster_id").str.replace(
         "_unit", "producer_id")
     return res

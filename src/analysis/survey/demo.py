@@ -229,8 +229,15 @@ def build_producers(networks: pd.DataFrame, rng: np.random.Generator) -> pd.Data
 
 
 # ---------------------------------------------------------------- outcomes
-def simulate(producers: pd.DataFrame, calib: dict, rng: np.random.Generator) -> pd.DataFrame:
-    """Clean producer x round panel (the truth before any dirt), canonical column names."""
+def simulate(producers: pd.DataFrame, calib: dict, rng: np.random.Generator,
+             planted: dict | None = None) -> pd.DataFrame:
+    """Clean producer x round panel (the truth before any dirt), canonical column names.
+
+    ``planted`` (default ``PLANTED_EFFECTS``) gives the margin and labour effects; with
+    ``calib[chain]["effect"]`` set to zeros and ``planted`` to zeros, the same ``rng`` state gives
+    the untreated potential outcomes Y(0) of the same draw (the coverage simulation uses that).
+    """
+    planted_all = PLANTED_EFFECTS if planted is None else planted
     sd, a = DEMO_ASSUMPTIONS["sd"], DEMO_ASSUMPTIONS
     y0, y_end = SHEETS[0][2], SHEETS[-1][2]
     n = len(producers)
@@ -266,13 +273,13 @@ def simulate(producers: pd.DataFrame, calib: dict, rng: np.random.Generator) -> 
                 row.update(cows=np.nan, milk_yield_l_cow_day=np.nan, hectares=round(ha, 2),
                            kg_sold=float(round(qty)))
             sales = qty * price
-            planted = PLANTED_EFFECTS[p.chain]
+            planted = planted_all[p.chain]
             margin_eff = planted["log_net_income_pen"] - planted["log_sales_value_pen"]
             margin_eps = rng.normal(-sd["margin"] ** 2 / 2, sd["margin"])
             margin = a["margin"][p.chain] * math.exp(d * margin_eff + margin_eps)
             fam = a["family_days"][p.chain] * math.exp(fe_lab[i]) + s * a["family_days_trend"] \
                 + rng.normal(0, sd["family_days"])
-            hired = a["hired_days"][p.chain] + d * PLANTED_EFFECTS[p.chain]["labour_days"] \
+            hired = a["hired_days"][p.chain] + d * planted["labour_days"] \
                 + rng.normal(0, sd["hired_days"])
             main_mean = c["share_main_buyer_pct"][int(treated)]
             direct_mean = c["share_direct_pct"][int(treated)]
