@@ -19,6 +19,8 @@ from IPython.display import Markdown, display
 
 from analysis import charts, effects_figures as ef, published, report_tables as rt, report_text as rx
 from analysis import implied as implied_mod
+from analysis.coverage import report as coverage_report
+from analysis.coverage.gate import load_coverage
 from analysis.labels import t
 from analysis.numbering import Report
 from analysis.survey.balance import baseline_balance
@@ -126,6 +128,12 @@ cells = [
              '    md(n("effects_reading", min_cell=cfg["min_cell"]) + " " + n("effects_columns"))\n'
              'else:\n'
              '    md(n("no_survey", missing=", ".join(missing)))'),
+    ("code", 'if have_survey:\n'
+             '    coverage = load_coverage()\n'
+             '    md("## " + t("coverage.h_inference", lang))\n'
+             '    md(coverage_report.coverage_text(coverage, lang))\n'
+             '    rep.table(coverage_report.coverage_table(coverage, lang), "cobertura_simulada",\n'
+             '              t("coverage.cap_table", lang), t("coverage.src_table", lang))'),
     ("code", 'for outcome in outcomes:\n'
              '    name = t(f"effects_report.out_{outcome}", lang)\n'
              '    md(rx.section("h_effect_outcome", lang, outcome=name.lower()))\n'
@@ -133,11 +141,11 @@ cells = [
              '              n("cap_effects_table", outcome=name.lower()), own_survey)'),
     ("code", 'if have_survey:\n'
              '    md(rx.section("h_by_network", lang))\n'
-             '    md(n("forest_text", min_cell=cfg["min_cell"]))\n'
+             '    md(t("effects_report.forest_text_cluster", lang, min_cell=cfg["min_cell"]))\n'
              'for outcome in outcomes:\n'
              '    name = t(f"effects_report.out_{outcome}", lang).lower()\n'
              '    rep.figure(ef.network_forest(effects, outcome, tables["networks"], cfg["min_cell"], lang),\n'
-             '               f"efecto_red_{outcome}", n("cap_forest", outcome=name), own_survey)'),
+             '               f"efecto_red_{outcome}", t("effects_report.cap_forest_cluster", lang, outcome=name), own_survey)'),
     ("code", 'if have_survey:\n'
              '    md(rx.section("h_trends", lang))\n'
              '    md(n("trends_text"))\n'

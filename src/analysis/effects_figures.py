@@ -167,37 +167,56 @@ def network_forest_rows(effects: pd.DataFrame, outcome: str, networks: pd.DataFr
 
 
 def network_forest(effects: pd.DataFrame, outcome: str, networks: pd.DataFrame, min_cell: int,
-                   lang: str = "es", method: str = "did_twfe") -> Figure:
-    """Forest plot: one row per network with ≥ ``min_cell`` members, estimate and 95 % CI."""
+                   lang: str = "es", method: str = "pct_cluster_t") -> Figure:
+    """Forest plot: one row per network with ≥ ``min_cell`` members, estimate and 95 % CI.
+
+    Default ``pct_cluster_t``: the network as one treated cluster (percent, log path). Intervals
+    are drawn only where ``effects.csv`` kept them (coverage gate); an interval reaching past the
+    axis (few comparison clusters) is cut at the edge with an arrow and its bound written there.
+    """
     d, left_out = network_forest_rows(effects, outcome, networks, min_cell, method)
+    pct = method.startswith("pct")
     set_house_style()
     fig, ax = plt.subplots(figsize=(6.8, 0.42 * max(len(d), 1) + 1.6))
+    est = d["estimate"].to_numpy(float) if len(d) else np.array([0.0])
+    span = max(float(np.nanmax(np.abs(est))) if np.isfinite(est).any() else 1.0, 1e-9)
+    lo_lim, hi_lim = min(0.0, float(np.nanmin(est))) - 1.5 * span, float(np.nanmax(est)) + 1.5 * span
+    if pct:
+        lo_lim = max(lo_lim, -100.0)
+    any_ci = False
     for i, r in d.iterrows():
         colour = CHAIN_COLOURS.get(r.chain, "#333333")
-        ax.plot([r.ci_low, r.ci_high], [i, i], color=colour, linewidth=2)
+        if pd.notna(r.ci_low) and pd.notna(r.ci_high):
+            any_ci = True
+            a, b = max(r.ci_low, lo_lim), min(r.ci_high, hi_lim)
+            ax.plot([a, b], [i, i], color=colour, linewidth=2)
+            for bound, edge, side in ((r.ci_low, lo_lim, "left"), (r.ci_high, hi_lim, "right")):
+                if (side == "left" and bound < edge) or (side == "right" and bound > edge):
+                    ax.plot(edge, i, "<" if side == "left" else ">", color=colour, markersize=6)
+                    ax.annotate(format_number(bound, 0), (edge, i), xytext=(0, 5),
+                                textcoords="offset points", ha=side, va="bottom", fontsize=7, color=colour)
         ax.plot(r.estimate, i, "o", color=colour, markersize=6)
+    ax.set_xlim(lo_lim, hi_lim)
     ax.set_yticks(range(len(d)), [f"{n} ({t('common.chain_' + c, lang)}, n={int(k)})"
                                   for n, c, k in zip(d.short_name, d.chain, d.n_members)])
     ax.set_ylim(len(d) - 0.5 if len(d) else 0.5, -0.5)
     ax.axvline(0, color="#333333", linewidth=0.8)
-    overall = _rows(effects, outcome, method, "overall")
-    if len(overall) and pd.notna(overall["estimate"].iloc[0]):
-        ax.axvline(overall["estimate"].iloc[0], color="#555555", linestyle="--", linewidth=1,
-                   label=_l("forest_overall", lang))
-        ax.legend(loc="lower right", fontsize=8)
     if d.empty:
         ax.text(0.5, 0.5, _l("forest_empty", lang, min_cell=min_cell), transform=ax.transAxes,
                 ha="center", va="center", style="italic")
-    ax.set_xlabel(_l("forest_xlabel", lang, outcome=_l(f"out_{outcome}", lang).lower(),
-                     unit=_l(f"unit_{outcome}", lang)))
+    unit = "%" if pct else _l(f"unit_{outcome}", lang)
+    ax.set_xlabel(_l("forest_xlabel", lang, outcome=_l(f"out_{outcome}", lang).lower(), unit=unit))
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
     _thousands(ax.xaxis)
+    notes = []
+    if not any_ci and len(d):
+        notes.append(_l("forest_no_ci", lang))
     if left_out:
-        fig.text(0.01, 0.005, _l("forest_suppressed", lang, min_cell=min_cell,
-                                 names=", ".join(left_out)), fontsize=7.5, ha="left",
-                 va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.06 if left_out else 0, 1, 1))
+        notes.append(_l("forest_suppressed", lang, min_cell=min_cell, names=", ".join(left_out)))
+    if notes:
+        fig.text(0.01, 0.005, " ".join(notes), fontsize=7.5, ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.07 if notes else 0, 1, 1))
     return fig
 
 
@@ -356,7 +375,8 @@ def survey_conclusions(effects: pd.DataFrame, networks: pd.DataFrame, lang: str 
             continue
         r = sel.iloc[0]
         n = int(members.get(chain, 0))
-        parts.append(_l("concl_jobs_chain", lang, chain=name, estimate=_signed(r["estimate"], 2),
+        key = "concl_jobs_chain" if pd.notna(r["ci_low"]) else "concl_jobs_chain_noci"
+        parts.append(_l(key, lang, chain=name, estimate=_signed(r["estimate"], 2),
                         low=_num(r["ci_low"], 2), high=_num(r["ci_high"], 2),
                         total=_num(r["estimate"] * n, 0), members=n))
     out["jobs_created"] = "; ".join(parts)
@@ -377,6 +397,7 @@ def _income_text(effects: pd.DataFrame, chain: str, lang: str) -> str:
         sel = sel[(sel["group_value"].map(_key) == chain) & sel["estimate"].notna()]
         if len(sel):
             r = sel.iloc[0]
+            key = key if pd.notna(r["ci_low"]) else key + "_noci"
             return _l(key, lang, chain=name, estimate=_signed(r["estimate"], dec),
                       low=_num(r["ci_low"], dec), high=_num(r["ci_high"], dec),
                       method=_l("concl_method_pct" if method == "pct_effect" else "concl_method_did",

@@ -230,6 +230,16 @@ def effect_level(unit_kind: str) -> str:
     return "network_id" if unit_kind == "network" else "chain"
 
 
+def effect_methods(unit_kind: str) -> tuple[str, str]:
+    """Rows of a factsheet's effects table: the level DiD and a percentage effect.
+
+    A network is one treated cluster, so its percentage row is ``pct_cluster_t`` (cluster means
+    against the chain's comparison clusters, :mod:`analysis.one_cluster`); a chain's is the log
+    DiD ``pct_effect``. Intervals appear only where the coverage gate kept them.
+    """
+    return ("did_twfe", "pct_cluster_t") if unit_kind == "network" else ("did_twfe", "pct_effect")
+
+
 def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell: int,
                   lang: str = "es", outcomes=OUTCOMES) -> tuple[pd.DataFrame, int]:
     """DiD (level) and percentage effect per outcome for the unit, with 95% CI, p, n.
@@ -250,14 +260,14 @@ def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell:
         ys = sel[sel["outcome"] == y]
         ba = ys[ys["method"] == "before_after"]
         members = int(ba["n_units"].iloc[0]) if len(ba) else 0
-        for method in ("did_twfe", "pct_effect"):
+        for method in effect_methods(unit_kind):
             r = ys[ys["method"] == method]
             if r.empty:
                 continue
             r = r.iloc[0]
             n_all = int(r["n_units"]) if pd.notna(r["n_units"]) else 0
             comp = n_all - members
-            pct = method == "pct_effect"
+            pct = method in ("pct_effect", "pct_cluster_t")
             dec = 1 if pct else (2 if y == "employment_fte" else 0)
             small = members < min_cell or comp < min_cell
             n_supp += small

@@ -37,7 +37,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis.project_effects import FIRST_POST, prepare_panel, subsets
+from analysis.project_effects import FIRST_POST, inference_cluster, prepare_panel, subsets
 from .design import OUTCOMES, Y0, draw
 from . import fast
 
@@ -69,7 +69,7 @@ class _Sample:
     """One estimation sample sorted once (unit, year) and held as arrays."""
 
     def __init__(self, sub: pd.DataFrame):
-        cols = ["producer_id", "year", FIRST_POST, "_unit", "_cluster", "chain",
+        cols = ["producer_id", "year", FIRST_POST, "_unit", "_cluster", "_locality", "chain",
                 *OUTCOMES, *(y + Y0 for y in OUTCOMES)]
         s = sub[cols].sort_values(["_unit", "year"])
         self.t = s["year"].nunique()
@@ -84,7 +84,7 @@ class _Sample:
         self.cols = {c: s[c].to_numpy(float) for c in [*OUTCOMES, *(y + Y0 for y in OUTCOMES)]}
         # codes in sorted order of the ids, as the project's bootstrap numbers its clusters
         self.codes = {c: np.unique(s[c].to_numpy()[:: self.t], return_inverse=True)[1].ravel()
-                      for c in ("_unit", "_cluster")}
+                      for c in ("_unit", "_cluster", "_locality")}
         chain = np.unique(s["chain"].to_numpy()[:: self.t], return_inverse=True)[1].ravel()
         self.block = chain if chain.max() > 0 else None   # pooled chains: period effects per chain
 
@@ -103,7 +103,7 @@ class _Sample:
 def _cs(sub: pd.DataFrame, y: str, method: str, seed: int):
     from analysis.project_effects import _est
 
-    res = _est(sub, [y], [method], "_cluster", 0, seed, "en")
+    res = _est(sub, [y], [method], inference_cluster(sub), 0, seed, "en")
     r = res[res["method"] == method].iloc[0]
     return float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"])
 
@@ -118,7 +118,7 @@ def one_draw(seed: int, wild_reps: int = 199, methods: tuple[str, ...] = FULL_ME
         smp = _Sample(sub)
         for y in OUTCOMES:
             att, pct = smp.truths(y)
-            by = "_unit" if kind == "network" else "_cluster"
+            by = "_unit" if kind == "network" else inference_cluster(sub)   # as the project does
             s = smp.balanced(y, by)
             rec = lambda m, est, lo, hi, truth: out.append(  # noqa: E731
                 (m, name, str(value), y, est, lo, hi, truth))
@@ -129,7 +129,7 @@ def one_draw(seed: int, wild_reps: int = 199, methods: tuple[str, ...] = FULL_ME
             rec("did_twfe", b, lo, hi, att)
             pb, _, plo, phi = fast.pct_from_log(s, ALPHA)
             rec("pct_effect", pb, plo, phi, pct)
-            if kind in ("full", "subgroup") and "did_wild" in methods:
+            if kind == "full" and "did_wild" in methods:
                 st, lo, hi = fast.wild(s, wild_reps, seed, ALPHA)
                 rec("did_wild", st.beta, lo, hi, att)
             if kind == "network":
