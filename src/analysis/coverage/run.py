@@ -4,8 +4,9 @@ Each draw (:func:`analysis.coverage.design.draw`) is split into exactly the esti
 of the effects step (:func:`analysis.project_effects.subsets`: overall, each chain, each network
 with its chain's comparison producers, each sex, each programme phase) and every method the
 step runs at that level is applied with the step's own inference (:mod:`analysis.coverage.fast`,
-equal to :mod:`analysis.effects` on these balanced samples). Candidates the step does not print
-yet are simulated beside them (``did_cluster_t`` per network; ``did_wild`` by sex and phase).
+equal to :mod:`analysis.effects` on these balanced samples). Callaway–Sant'Anna runs through
+``estimate_effects`` itself (slow: ``--no-cs`` skips it; its rows are then not in the table and
+the gate publishes no C–S interval).
 
 Truth per sample and outcome, from the draw's own potential outcomes:
 
