@@ -149,3 +149,14 @@ def test_bad_cs_option_message(mpdta):
         estimate_effects(mpdta, "countyreal", "year", ["lemp"], cohort="first.treat", est_method="ols")
     with pytest.raises(ValueError, match=r"^unknown aggregation\(s\) \['event'\]"):
         estimate_effects(mpdta, "countyreal", "year", ["lemp"], cohort="first.treat", aggregations=["event"])
+
+
+def test_notyet_without_never_treated_uses_last_cohort_as_r(mpdta):
+    treated = mpdta[mpdta["first.treat"] > 0]
+    out = estimate_effects(treated, "countyreal", "year", ["lemp"], cohort="first.treat",
+                           methods=["cs_notyet", "cs_never"], lang="en")
+    gt = out[out["method"] == "cs_notyet_gt"]
+    assert set(gt["cohort"]) == {2004.0, 2006.0} and gt["period"].max() == 2006.0
+    assert "the last cohort is the comparison" in out["note"].iloc[0]
+    never = out[out["method"] == "cs_never"].iloc[0]
+    assert never["note"] == "not estimable: ValueError: no never-treated units for the never-treated comparison"

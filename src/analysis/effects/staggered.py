@@ -46,6 +46,8 @@ def cs_rows(df: pd.DataFrame, y: str, spec: EffectSpec, method: str, lang: str) 
     est_note = t("effects.note_cs_method", lang, est=t(f"effects.cs_est_{est_method}", lang),
                  base=t(f"effects.cs_base_{base}", lang))
     balance = t("effects.note_cs_balanced", lang, k=dropped_units) if dropped_units else ""
+    if fit.dropped_periods:
+        balance = "; ".join(filter(None, [balance, t("effects.note_cs_last_cohort", lang, k=fit.dropped_periods)]))
     common = dict(comparison=cmp, inference=inf, n_units=fit.n, n_obs=fit.n * len(fit.periods))
 
     def row(name, e, note_key, **key):
