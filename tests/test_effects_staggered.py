@@ -74,3 +74,26 @@ def test_first_post_out_of_range(panel):
     p = panel.assign(member=(panel["first"] > 0).astype(int))
     with pytest.raises(ValueError, match=r"^treatment spec: first_post=2005 must be after the first period 2005"):
         estimate_effects(p, "id", "year", ["y"], treated="member", first_post=2005)
+
+
+def test_cs_rows_clustered_t_inference_and_aggregations(panel):
+    out = estimate_effects(panel, "id", "year", ["y"], cohort="first", cluster="network",
+                           methods=["cs_never"], lang="en")
+    m = out.set_index("method")
+    assert m.loc["cs_never", "inference"].startswith("analytic clustered by network (G=12)")
+    assert m.loc["cs_never", "inference"].endswith("t(11)")
+    simple = m.loc["cs_never"]
+    q = __import__("scipy").stats.t.ppf(0.975, 11)
+    assert simple["ci_high"] - simple["estimate"] == pytest.approx(q * simple["std_error"], rel=1e-12)
+    grp = out[out["method"] == "cs_never_group"]
+    assert list(grp["cohort"].fillna(0)) == [2007.0, 2011.0, 0.0]
+    cal = out[out["method"] == "cs_never_calendar"]
+    assert list(cal["period"].fillna(0)) == [2007.0, 2011.0, 0.0]
+    assert m.loc["cs_never_event_avg", "estimate"] == pytest.approx(EFFECT, abs=0.15)
+    pre = m.loc["cs_never_pretest"]
+    assert pre["p_value"] > 0.01 and "F(1, 11)" in pre["note"]
+    # without a cluster column: one cluster per unit
+    unit = estimate_effects(panel, "id", "year", ["y"], cohort="first", methods=["cs_never"],
+                            aggregations=["simple"], lang="en")
+    assert "(G=600)" in unit["inference"].iloc[0] and unit["method"].tolist()[0] == "cs_never"
+    assert set(unit["method"]) == {"cs_never", "cs_never_gt", "cs_never_pretest"}

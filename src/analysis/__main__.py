@@ -42,6 +42,10 @@ def _effects_parser(sub) -> None:
     p.add_argument("--no-unit-fe", action="store_true", help="pooled DiD (treatment-group instead of unit fixed effects)")
     p.add_argument("--no-wild-ci", action="store_true", help="skip the test-inversion CI of did_wild")
     p.add_argument("--lang", default="es", choices=["es", "en"])
+    p.add_argument("--aggregations", nargs="+", default=["simple", "group", "dynamic", "calendar"],
+                   choices=["simple", "group", "dynamic", "calendar"], help="Callaway-Sant'Anna aggregations")
+    p.add_argument("--base-period", default="varying", choices=["varying", "universal"], help="Callaway-Sant'Anna base period")
+    p.add_argument("--est-method", default="dr", choices=["dr", "reg", "ipw"], help="Callaway-Sant'Anna 2x2 estimator")
     p.add_argument("--output", required=True, type=Path, help="output CSV")
 
 
@@ -66,7 +70,8 @@ def _run_effects(args) -> int:
             first_post=first_post, cohort=args.cohort, groups=args.group, cluster=args.cluster,
             methods=args.methods, wild_reps=args.wild_reps, seed=args.seed, alpha=args.alpha,
             controls=args.controls, vcov=args.vcov, unit_fe=not args.no_unit_fe,
-            wild_ci=not args.no_wild_ci, lang=args.lang, progress=True)
+            wild_ci=not args.no_wild_ci, lang=args.lang, progress=True,
+            aggregations=args.aggregations, base_period=args.base_period, est_method=args.est_method)
     except ValueError as exc:
         print(f"error: {args.input}: {exc}", file=sys.stderr)
         return 2

@@ -24,6 +24,8 @@ def estimate_effects(
     methods: Sequence[str] = METHODS, wild_reps: int = 999, seed: int = 20111231,
     alpha: float = 0.05, controls: Sequence[str] = (), vcov: str = "hetero",
     unit_fe: bool = True, wild_ci: bool = True, lang: str = "es", progress: bool = False,
+    aggregations: Sequence[str] = ("simple", "group", "dynamic", "calendar"),
+    base_period: str = "varying", est_method: str = "dr",
 ) -> pd.DataFrame:
     """Treatment effects of a panel, one row per outcome × level × method (tidy).
 
@@ -35,11 +37,16 @@ def estimate_effects(
     Callaway-Sant'Anna outcome regression. ``wild_ci=False`` skips the test-inversion CI.
     Methods: before_after (+ before_after_pct), did_twfe, did_wild, cs_never / cs_notyet
     (+ _event and _gt rows), pct_effect. Raises ValueError on a missing column or bad spec.
+    Callaway-Sant'Anna options: ``aggregations`` (simple, group, dynamic, calendar: rows cs_*,
+    cs_*_group, cs_*_event + cs_*_event_avg, cs_*_calendar; _gt and _pretest rows always),
+    ``base_period`` varying|universal, ``est_method`` dr|reg|ipw (covariates = ``controls``);
+    s.e. clustered by ``cluster`` (else by unit) with G/(G-1) and t(G-1) intervals.
     """
     spec = EffectSpec(unit=unit, period=period, outcomes=list(outcomes), treated=treated,
                       first_post=first_post, cohort=cohort, groups=list(groups), cluster=cluster,
                       controls=list(controls), methods=list(methods), vcov=vcov, unit_fe=unit_fe,
-                      wild_reps=wild_reps, seed=seed, alpha=alpha)
+                      wild_reps=wild_reps, seed=seed, alpha=alpha,
+                      aggregations=list(aggregations), base_period=base_period, est_method=est_method)
     validate(panel, spec)
     df = prepare(panel, spec)
     subsets = [("overall", np.nan, df, "")]

@@ -36,6 +36,10 @@ class EffectSpec:
     wild_reps: int = 999
     seed: int = 20111231
     alpha: float = 0.05
+    # Callaway-Sant'Anna options (cs_never / cs_notyet), as R did's aggte / att_gt
+    aggregations: list[str] = field(default_factory=lambda: ["simple", "group", "dynamic", "calendar"])
+    base_period: str = "varying"
+    est_method: str = "dr"
 
 
 def _require(panel: pd.DataFrame, column: str | None, role: str) -> None:
@@ -77,6 +81,7 @@ def validate(panel: pd.DataFrame, spec: EffectSpec) -> None:
         raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
     if spec.vcov not in VCOV_TYPES:
         raise ValueError(f"vcov {spec.vcov!r} not supported; use one of {list(VCOV_TYPES)}")
+    _validate_cs_options(spec)
     if not 0 < spec.alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {spec.alpha}")
     if panel[spec.period].isna().any() or not pd.api.types.is_numeric_dtype(panel[spec.period]):
@@ -95,6 +100,17 @@ def validate(panel: pd.DataFrame, spec: EffectSpec) -> None:
         _validate_flag(panel, spec, periods)
     else:
         _validate_cohort(panel, spec, periods)
+
+
+def _validate_cs_options(spec: EffectSpec) -> None:
+    from .cs_did import AGGREGATIONS, BASE_PERIODS, EST_METHODS
+    bad = [a for a in spec.aggregations if a not in AGGREGATIONS]
+    if bad:
+        raise ValueError(f"unknown aggregation(s) {bad}; choose from {list(AGGREGATIONS)}")
+    if spec.base_period not in BASE_PERIODS:
+        raise ValueError(f"base_period {spec.base_period!r} not supported; use one of {list(BASE_PERIODS)}")
+    if spec.est_method not in EST_METHODS:
+        raise ValueError(f"est_method {spec.est_method!r} not supported; use one of {list(EST_METHODS)}")
 
 
 def _validate_flag(panel: pd.DataFrame, spec: EffectSpec, periods: np.ndarray) -> None:
