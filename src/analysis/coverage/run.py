@@ -101,12 +101,20 @@ class _Sample:
         return att, pct
 
 
-def _cs(sub: pd.DataFrame, y: str, method: str, seed: int):
+def _cs(sub: pd.DataFrame, y: str, method: str, seed: int) -> pd.DataFrame:
+    """The project's C–S rows (simple and event study) for this sample, via the step itself."""
     from analysis.project_effects import _est
 
     res = _est(sub, [y], [method], inference_cluster(sub), 0, seed, "en")
-    r = res[res["method"] == method].iloc[0]
-    return float(r["estimate"]), float(r["ci_low"]), float(r["ci_high"])
+    return res[res["method"].isin([method, f"{method}_event"])]
+
+
+def _event_truths(sub: pd.DataFrame, y: str) -> dict:
+    """Event time → ATT over the treated cells at that distance from the first treated round."""
+    tp = sub[FIRST_POST].notna() & (sub["year"] >= sub[FIRST_POST])
+    e = (sub.loc[tp, "year"] - sub.loc[tp, FIRST_POST]).astype(float)
+    eff = sub.loc[tp, y] - sub.loc[tp, y + Y0]
+    return eff.groupby(e).mean().to_dict()
 
 
 def one_draw(seed: int, wild_reps: int = 199, methods: tuple[str, ...] = FULL_METHODS) -> list[tuple]:
@@ -143,10 +151,17 @@ def one_draw(seed: int, wild_reps: int = 199, methods: tuple[str, ...] = FULL_ME
                 tr = lambda v: 100 * (np.exp(v) - 1)  # noqa: E731
                 rec("pct_cluster_t", tr(lb), tr(llo), tr(lhi), pct)
             if kind == "full":
+                ev = _event_truths(sub, y)
                 for m in ("cs_never", "cs_notyet"):
-                    if m in methods:
-                        est, lo, hi = _cs(sub, y, m, seed)
-                        rec(m, est, lo, hi, att)
+                    if m not in methods:
+                        continue
+                    for r in _cs(sub, y, m, seed).itertuples():
+                        if r.method == m:
+                            rec(m, r.estimate, r.ci_low, r.ci_high, att)
+                        elif pd.notna(r.event_time):   # pre-periods: no effect (truth 0)
+                            truth = ev.get(float(r.event_time), 0.0) if r.event_time >= 0 else 0.0
+                            out.append((r.method, name, f"{value}|e={int(r.event_time)}", y,
+                                        r.estimate, r.ci_low, r.ci_high, truth))
     return out
 
 
