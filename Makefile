@@ -30,10 +30,12 @@ RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbe
                  $(wildcard src/analysis/suppression.py) $(wildcard src/analysis/templates/*) $(LABELS)
 AUDIT_SRC     := src/analysis/published.py src/analysis/audit.py src/analysis/implied.py
 SURVEY_SRC    := $(wildcard src/analysis/survey/*.py)
-EFFECTS_SRC   := $(wildcard src/analysis/effects/*.py)
+EFFECTS_SRC   := $(wildcard src/analysis/effects/*.py) src/analysis/one_cluster.py \
+                 $(wildcard src/analysis/coverage/*.py) references/coverage.csv
 CHART_SRC     := src/analysis/charts.py src/analysis/frames.py
 MAIN_SRC      := src/analysis/report_tables.py src/analysis/report_text.py src/analysis/effects_figures.py \
-                 src/analysis/implied.py src/analysis/survey/balance.py
+                 src/analysis/implied.py src/analysis/survey/balance.py \
+                 $(wildcard src/analysis/coverage/*.py) references/coverage.csv
 # Files the survey config reads (listed by the config itself; plain YAML read, no heavy imports).
 SURVEY_FILES  := $(shell test -x $(PY) && $(PY) -m analysis.survey.sources $(DATA) 2>/dev/null)
 
