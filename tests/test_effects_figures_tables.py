@@ -60,7 +60,7 @@ def test_forest_rows_drop_network_with_three_members(effects):
 
 
 def test_forest_plot_has_one_row_per_shown_network(effects):
-    fig = ef.network_forest(effects, "net_income_pen", NETWORKS, min_cell=5)
+    fig = ef.network_forest(effects, "net_income_pen", NETWORKS, min_cell=5, method="did_twfe")
     ax = fig.axes[0]
     labels = [tl.get_text() for tl in ax.get_yticklabels()]
     assert labels == ["Red A (Mango, n=8)", "Red C (Lácteos, n=11)"]

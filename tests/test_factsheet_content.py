@@ -26,9 +26,10 @@ def _effects(members: int, comparison: int, unit="lac_a", level="network_id"):
         rows.append(dict(outcome=y, level=level, group_value=unit, method="did_twfe",
                          estimate=1234.5, ci_low=1000.0, ci_high=1500.0, p_value=0.0004,
                          n_units=members + comparison))
-        rows.append(dict(outcome=y, level=level, group_value=unit, method="pct_effect",
-                         estimate=25.04, ci_low=10.0, ci_high=40.0, p_value=0.02,
-                         n_units=members + comparison))
+        for m in ("pct_effect", "pct_cluster_t"):   # chains show pct_effect, networks pct_cluster_t
+            rows.append(dict(outcome=y, level=level, group_value=unit, method=m,
+                             estimate=25.04, ci_low=10.0, ci_high=40.0, p_value=0.02,
+                             n_units=members + comparison))
     return pd.DataFrame(rows)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
+from analysis.coverage.gate import HIGH, LOW
 from analysis.project_effects import LEVELS, first_post_year, run_project_effects
 from analysis.survey import pipeline
 from analysis.survey.demo import PLANTED_EFFECTS
@@ -71,7 +72,32 @@ def test_pct_effect_recovers_planted_log_effect(demo, chain, outcome):
     r = _row(effects, outcome, "pct_effect", "chain", chain)
     planted = PLANTED_EFFECTS[chain][f"log_{outcome}"]
     assert abs(math.log1p(r.estimate / 100) - planted) < LOG_TOL
-    assert r.ci_low < 100 * (math.exp(planted) - 1) < r.ci_high
+    if LOW <= r.sim_coverage <= HIGH:        # published interval: it covers the planted effect
+        assert r.ci_low < 100 * (math.exp(planted) - 1) < r.ci_high
+    else:                                     # not published, and the note says why
+        assert np.isnan(r.ci_low) and np.isnan(r.p_value) and "no publicados" in r.note
+
+
+def test_every_published_interval_has_nominal_simulated_coverage(demo):
+    _, effects, _, _ = demo
+    shown = effects[effects.ci_low.notna() | effects.p_value.notna()]
+    assert len(shown) > 0
+    assert shown.sim_coverage.between(LOW, HIGH).all()
+    hidden = effects[effects.estimate.notna() & effects.ci_low.isna() & effects.sim_coverage.notna()
+                     & ~effects.sim_coverage.between(LOW, HIGH)]
+    assert len(hidden) > 0 and hidden.note.str.contains("cobertura es").all()
+
+
+def test_networks_get_one_treated_cluster_rows(demo):
+    panel, effects, _, _ = demo
+    rows = effects[(effects.level == "network_id") & (effects.method == "pct_cluster_t")
+                   & (effects.outcome == "sales_value_pen")]
+    assert len(rows) == 12
+    comp = panel[~panel.member].groupby("chain").cluster_id.nunique()   # 8 dairy, 2 mango
+    chain = panel[panel.member].drop_duplicates("network_id").set_index("network_id").chain
+    for r in rows.itertuples():
+        assert r.n_clusters == comp[chain[r.group_value]] + 1
+        assert f"t con {comp[chain[r.group_value]] - 1} g. l." in r.inference
 
 
 @pytest.mark.parametrize("chain", ["lacteos", "mango"])
@@ -84,11 +110,12 @@ def test_did_twfe_recovers_planted_employment(demo, chain):
 
 
 def test_overall_did_is_estimated_and_between_chain_effects(demo):
-    _, effects, _, _ = demo
+    panel, effects, _, _ = demo
     for outcome in ("net_income_pen", "sales_value_pen", "employment_fte"):
         r = _row(effects, outcome, "did_twfe", "overall")
-        assert np.isfinite(r.estimate) and np.isfinite(r.ci_low) and np.isfinite(r.p_value)
-        assert r.n_units == 216 and r.n_clusters == 20
+        assert np.isfinite(r.estimate)
+        # pooled chains: clusters are the localities (sectors) members and comparison share
+        assert r.n_units == 216 and r.n_clusters == panel.sector.nunique() and "sector" in r.inference
     emp = _row(effects, "employment_fte", "did_twfe", "overall").estimate
     lo, hi = sorted(PLANTED_EFFECTS[c]["labour_days"] / 264 for c in ("lacteos", "mango"))
     assert lo - FTE_TOL < emp < hi + FTE_TOL
@@ -99,9 +126,13 @@ def test_wild_bootstrap_p_values_present_for_overall_and_chains(demo):
     wild = effects[effects.method == "did_wild"]
     assert sorted(wild.level.unique()) == ["chain", "overall"]
     assert len(wild) == 9  # 3 main outcomes × (overall + 2 chains)
-    assert wild.p_value.notna().all()
-    assert (wild.ci_low < wild.estimate).all() and (wild.estimate < wild.ci_high).all()
-    assert wild.inference.str.contains("cluster_id").all()
+    shown = wild[wild.p_value.notna()]
+    assert len(shown) >= 3 and shown.sim_coverage.between(LOW, HIGH).all()
+    assert (shown.ci_low < shown.estimate).all() and (shown.estimate < shown.ci_high).all()
+    mango = wild[wild.group_value == "mango"]      # 2 localities: network/comparison clusters
+    assert mango.inference.str.contains("cluster_id").all()
+    dairy = wild[wild.group_value == "lacteos"]    # 8 localities
+    assert dairy.inference.str.contains("sector").all()
 
 
 def test_network_rows_pool_members_with_same_chain_comparison(demo):
@@ -141,7 +172,7 @@ def test_every_row_states_the_timing(demo):
 
 
 def test_missing_column_is_named():
-    with pytest.raises(ValueError, match=r"panel.parquet: missing column\(s\) \['cluster_id'\]"):
+    with pytest.raises(ValueError, match=r"panel.parquet: missing column\(s\) \['cluster_id', 'sector'\]"):
         run_project_effects(pd.DataFrame(columns=["producer_id", "year", "member", "chain", "sex",
                                                   "network_id", "programme_phase", "cohort_year",
                                                   "net_income_pen", "sales_value_pen",
