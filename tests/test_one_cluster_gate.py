@@ -84,3 +84,19 @@ def test_committed_coverage_table_is_a_full_simulation():
     assert {"overall", "chain:lacteos", "chain:mango", "network:lacteos", "network:mango", "sex:F",
             "sex:M", "phase:1", "phase:2"} <= set(cov["level"])
     assert LOW < HIGH
+
+
+def test_report_coverage_table_summarises_the_committed_run():
+    from analysis.coverage.report import coverage_table, coverage_text
+
+    cov = load_coverage(COVERAGE_CSV)
+    tab = coverage_table(cov, "es")
+    assert len(tab) == 31 and list(tab.columns) == [
+        "Método", "Nivel", "Cobertura (mín.–máx. de ingreso, ventas y empleo)", "Intervalo publicado"]
+    row = tab[(tab["Método"] == "Dif. en dif. en logaritmos, %") & (tab["Nivel"] == "Cadena de lácteos")].iloc[0]
+    sel = cov[(cov["method"] == "pct_effect") & (cov["level"] == "chain:lacteos")]["coverage"]
+    assert row.iloc[2] == f"{sel.min():.3f}–{sel.max():.3f}"
+    assert row["Intervalo publicado"] == ("Sí" if sel.between(LOW, HIGH).all() else row["Intervalo publicado"])
+    en = coverage_table(cov, "en")
+    assert en.iloc[1]["Level"] == "Dairy chain"
+    assert "1000" in coverage_text(cov, "es") and "0.93" in coverage_text(cov, "en")

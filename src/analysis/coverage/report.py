@@ -12,10 +12,12 @@ import pandas as pd
 from analysis.labels import t
 from .gate import HIGH, LOW
 
-METHODS = ("did_twfe", "did_wild", "pct_effect", "cs_never", "cs_notyet", "before_after",
-           "before_after_pct", "did_cluster_t", "pct_cluster_t")
-LEVEL_ORDER = ("overall", "chain:lacteos", "chain:mango", "network:lacteos", "network:mango",
-               "sex:F", "sex:M", "phase:1", "phase:2")
+# Shown rows (the full table is references/coverage.csv): Callaway–Sant'Anna's two comparisons
+# and the sexes / phases are each one row (range over both), before–after in levels only.
+METHODS = ("did_twfe", "did_wild", "pct_effect", "cs", "before_after", "did_cluster_t", "pct_cluster_t")
+METHOD_OF = {"cs_never": "cs", "cs_notyet": "cs"}
+LEVEL_ORDER = ("overall", "chain:lacteos", "chain:mango", "network:lacteos", "network:mango", "sex", "phase")
+LEVEL_OF = {"sex:F": "sex", "sex:M": "sex", "phase:1": "phase", "phase:2": "phase"}
 
 
 def _level(level: str, lang: str) -> str:
@@ -23,10 +25,9 @@ def _level(level: str, lang: str) -> str:
     if kind == "overall":
         return t("coverage.lvl_overall", lang)
     if kind in ("chain", "network"):
-        return t(f"coverage.lvl_{kind}", lang, chain=t(f"common.chain_{value}", lang).lower())
-    if kind == "sex":
-        return t(f"coverage.lvl_sex_{value}", lang)
-    return t("coverage.lvl_phase", lang, n=value)
+        text = t(f"coverage.lvl_{kind}", lang, chain=t(f"common.chain_{value}", lang).lower())
+        return text[0].upper() + text[1:]
+    return t(f"coverage.lvl_{kind}", lang)
 
 
 def _num(x: float) -> str:
@@ -34,8 +35,9 @@ def _num(x: float) -> str:
 
 
 def coverage_table(cov: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
-    """Method × level → coverage range over outcomes, Monte Carlo s.e., published or not."""
-    d = cov[cov["method"].isin(METHODS) & cov["level"].isin(LEVEL_ORDER)].copy()
+    """Method × level → coverage range over outcomes (and groups), published or not."""
+    d = cov.assign(method=cov["method"].replace(METHOD_OF), level=cov["level"].replace(LEVEL_OF))
+    d = d[d["method"].isin(METHODS) & d["level"].isin(LEVEL_ORDER)].copy()
     d["_m"] = d["method"].map({m: i for i, m in enumerate(METHODS)})
     d["_l"] = d["level"].map({lv: i for i, lv in enumerate(LEVEL_ORDER)})
     rows = []
@@ -47,7 +49,6 @@ def coverage_table(cov: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
             t("coverage.col_method", lang): t(f"coverage.m_{method}", lang),
             t("coverage.col_level", lang): _level(level, lang),
             t("coverage.col_coverage", lang): _num(lo) if lo == hi else f"{_num(lo)}–{_num(hi)}",
-            t("coverage.col_mc_se", lang): _num(g["mc_se"].max()),
             t("coverage.col_published", lang): t(f"coverage.pub_{pub}", lang),
         })
     return pd.DataFrame(rows)
@@ -55,4 +56,5 @@ def coverage_table(cov: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
 
 def coverage_text(cov: pd.DataFrame, lang: str = "es") -> str:
     """Method paragraph: what was simulated, how many draws, the rule for publishing."""
-    return t("coverage.text", lang, draws=int(cov["draws"].max()), low=f"{LOW:.2f}", high=f"{HIGH:.2f}")
+    return t("coverage.text", lang, draws=int(cov["draws"].max()), low=f"{LOW:.2f}", high=f"{HIGH:.2f}",
+             mc_se=f"{cov['mc_se'].max():.3f}")
