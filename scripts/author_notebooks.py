@@ -24,7 +24,8 @@ build(NB / "01_published_audit.ipynb", [
              "checks.loc[~checks['passed']]"),
     ("md", "## Efectos implícitos en las cifras de antes y después"),
     ("code", "result = implied.compute_implied(tables['chain_indicators'], tables['networks'],\n"
-             "                                 implied.ImpliedParams(lang=lang), tables['network_totals'])\n"
+             "                                 implied.ImpliedParams(lang=lang), tables['network_totals'],\n"
+             "                                 tables.get('claims'))\n"
              "implied.write_implied(result, processed, lang)\nresult.effects"),
     ("code", "result.assumptions"),
 ])

@@ -190,9 +190,11 @@ def implied_table(implied: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
         "initial": [_range(a, b) for a, b in zip(d["initial_low"], d["initial_high"])],
         "current": [_range(a, b) for a, b in zip(d["current_low"], d["current_high"])],
         "change_pct": [_range(a, b) for a, b in zip(d["pct_low"], d["pct_high"])],
+        "consistency": [_n(f"consistency_{'' if pd.isna(v) else v}", lang)
+                        for v in (d["consistency"] if "consistency" in d else [""] * len(d))],
     })
     out.columns = _cols(lang, "chain", "level", "quantity", "scenario", "unit", "initial",
-                        "current", "change_pct")
+                        "current", "change_pct", "consistency")
     return out
 
 
