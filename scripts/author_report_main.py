@@ -115,7 +115,12 @@ cells = [
     ("code", 'md(rx.section("h_assumptions", lang))\n'
              'assumptions = pd.read_csv(processed / "implied_assumptions.csv")\n'
              'rep.table(rt.assumptions_table(assumptions, lang), "supuestos", n("cap_assumptions"),\n'
-             '          n("src_own_implied"))'),
+             '          n("src_own_implied"))\n'
+             'decomp_path = processed / "implied_decomposition.csv"\n'
+             'if decomp_path.exists():\n'
+             '    rep.table(rt.decomposition_table(pd.read_csv(decomp_path), lang), "descomposicion_implicita",\n'
+             '              n("cap_decomposition"), n("src_own_implied"))\n'
+             '    md(rx.sensitivity_text(pd.read_csv(processed / "implied_sensitivity.csv"), lang))'),
     ("code", 'md(rx.section("h_employment", lang))\n'
              'md(rx.employment_text(pd.read_csv(processed / "implied_employment.csv"), lang))'),
 

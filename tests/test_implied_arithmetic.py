@@ -230,3 +230,14 @@ def test_mango_sensitivity_spans_discard_ratio(result):
     # a higher discard price means a smaller gain from shifting quality
     g = s[~s.yield_net_of_waste].sort_values("value")
     assert g.pct_low.is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_decomposition_table_and_sensitivity_text(result, lang):
+    from analysis import report_tables as rt, report_text as rx
+    tab = rt.decomposition_table(result.decomposition, lang)
+    assert len(tab) == len(result.decomposition)
+    assert not tab.apply(lambda c: c.astype(str).str.contains("_")).any().any()  # no raw ids
+    text = rx.sensitivity_text(result.sensitivity, lang)
+    s = result.sensitivity
+    assert f"+{round(s[~s.yield_net_of_waste].pct_low.max())}%" in text

@@ -229,3 +229,17 @@ def conclusions_table(conclusions: pd.DataFrame, survey: dict[str, str] | None, 
     if survey is None:
         out = out.iloc[:, :2]
     return out
+
+
+def decomposition_table(decomp: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """implied_decomposition.csv: each driver's factor (current ÷ initial) at range midpoints."""
+    _need(decomp, ["chain", "scenario", "driver", "ratio"], "implied_decomposition.csv")
+    out = pd.DataFrame({
+        "chain": [chain_label(c, lang) for c in decomp["chain"]],
+        "scenario": [_n(f"scenario_{s}", lang) for s in decomp["scenario"]],
+        "driver": [_n(f"driver_{d}", lang) for d in decomp["driver"]],
+        "factor": [f"× {r:.2f}".replace(".", ",") if lang == "es" else f"× {r:.2f}"
+                   for r in decomp["ratio"]],
+    })
+    out.columns = _cols(lang, "chain", "scenario", "driver", "factor")
+    return out
