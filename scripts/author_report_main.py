@@ -100,8 +100,12 @@ cells = [
 
     # 6. Audit
     ("code", 'md(rx.chapter(6, "h_audit", lang))\nmd(rx.audit_text(audit, lang))\n'
+             'findings_path = processed / "audit_findings.csv"\n'
+             'if findings_path.exists():\n'
+             '    rep.table(rt.findings_table(pd.read_csv(findings_path), tables["networks"], lang),\n'
+             '              "hallazgos_auditoria", n("cap_findings"), n("src_own_audit"))\n'
              'failed = rt.failed_checks_table(audit, lang)\n'
-             'if len(failed):\n'
+             'if len(failed) and not findings_path.exists():  # one row per check only as a fallback\n'
              '    rep.table(failed, "comprobaciones_fallidas", n("cap_failed"), n("src_own_audit"))\n'
              'md(n("audit_full_table") if len(failed) else n("audit_none_failed"))'),
 

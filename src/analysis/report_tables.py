@@ -243,3 +243,39 @@ def decomposition_table(decomp: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     })
     out.columns = _cols(lang, "chain", "scenario", "driver", "factor")
     return out
+
+
+def _plain(text: str, names: dict[str, str]) -> str:
+    """Internal ids in an audit text replaced by the networks' names; the rest de-snaked."""
+    import re
+    for nid in sorted(names, key=len, reverse=True):
+        text = text.replace(nid, names[nid])
+    text = re.sub(r"\b([a-z0-9]+(?:_[a-z0-9]+)+)\b", lambda m: m.group(1).replace("_", " "), text)
+    return text.replace("|", " ").replace("/", " ")
+
+
+def findings_table(findings: pd.DataFrame, networks: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """audit_findings.csv for the chapter: one row per discrepancy, grouped by severity,
+    plain wording, numbers in the report's format, no internal ids or file names."""
+    _need(findings, ["severity", "description", "values", "sources", "n_checks"], "audit_findings.csv")
+    names = dict(zip(networks["network_id"], networks["name"]))
+    sep = "." if lang == "es" else ","
+
+    def nums(v: str) -> str:
+        import re
+        def one(m):
+            x = m.group()
+            if "." in x:  # a computed percentage: one decimal, the report's decimal mark
+                return f"{float(x):.1f}".replace(".", "," if lang == "es" else ".")
+            return f"{int(x):,d}".replace(",", sep) if len(x) >= 4 else x
+        return re.sub(r"(?<![\d.-])\d+(?:\.\d+)?(?![\d-])", one, str(v))
+
+    out = pd.DataFrame({
+        "severity": [_n(f"severity_{s}", lang) for s in findings["severity"]],
+        "what": [_plain(d, names) for d in findings["description"]],
+        "values": [nums(v) for v in findings["values"]],
+        "source": [s.replace(" (derivado)", "") for s in findings["sources"]],
+        "n_checks": findings["n_checks"].astype(int),
+    })
+    out.columns = _cols(lang, "severity", "what", "values_found", "source", "n_checks")
+    return out
