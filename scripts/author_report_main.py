@@ -102,6 +102,7 @@ cells = [
     ("code", 'md(rx.chapter(6, "h_audit", lang))\nmd(rx.audit_text(audit, lang))\n'
              'findings_path = processed / "audit_findings.csv"\n'
              'if findings_path.exists():\n'
+             '    md(rx.audit_findings_text(audit, pd.read_csv(findings_path), lang))\n'
              '    rep.table(rt.findings_table(pd.read_csv(findings_path), tables["networks"], lang),\n'
              '              "hallazgos_auditoria", n("cap_findings"), n("src_own_audit"))\n'
              'failed = rt.failed_checks_table(audit, lang)\n'

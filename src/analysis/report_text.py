@@ -138,3 +138,14 @@ def sensitivity_text(sens: pd.DataFrame, lang: str = "es") -> str:
                 r_hi=num(g["value"].iloc[-1]), g_lo=pct(g["pct_low"].iloc[0]),
                 g_hi=pct(g["pct_low"].iloc[-1]), n_lo=pct(nt["pct_low"].iloc[0]),
                 n_hi=pct(nt["pct_low"].iloc[-1]))
+
+
+def audit_findings_text(audit: pd.DataFrame, findings: pd.DataFrame, lang: str = "es") -> str:
+    """How many distinct findings the failed checks make, by severity (audit_findings.csv)."""
+    if "severity" not in findings.columns:
+        raise ValueError("audit_findings.csv: missing column 'severity'")
+    _, n_fail = audit_counts(audit)
+    counts = findings["severity"].value_counts()
+    by = ", ".join(f"{t(f'narrative.severity_{s}', lang).lower()}: {n}" for s, n in counts.items())
+    return fill("narrative.audit_findings_text", lang, n_fail=n_fail, n_findings=len(findings),
+                by_severity=by)
