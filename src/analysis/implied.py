@@ -551,6 +551,7 @@ def fill_conclusions(implied: pd.DataFrame, lang: str = "es") -> list[dict]:
         ok = r["status"] == STATUS_OK and pd.notna(r["pct_low"])
         value = (t("implied.range_pct", lang, low=_pct(r["pct_low"]), high=_pct(r["pct_high"]))
                  if ok else t("implied.undetermined_text", lang))
+        bare = value
         if ok:
             value += " (" + t("implied.careful_wording", lang) + ")"
             stated = implied[(implied["chain"] == chain) & (implied["level"] == LEVEL_STATED)]
@@ -563,7 +564,7 @@ def fill_conclusions(implied: pd.DataFrame, lang: str = "es") -> list[dict]:
             current=_money_range(r["current_low"], r["current_high"]))
         out.append({"placeholder": key, "label": t(f"implied.ph_{key}", lang),
                     "value_text": value, "status": STATUS_OK if ok else STATUS_UNDETERMINED,
-                    "basis": basis})
+                    "basis": basis, "range_text": bare})
     for key in ("jobs_created", "jobs_consolidated"):
         sel = implied[implied["quantity"] == key]
         r = sel.iloc[0] if len(sel) else None
@@ -579,8 +580,11 @@ def fill_conclusions(implied: pd.DataFrame, lang: str = "es") -> list[dict]:
 def conclusions_sentences(items: list[dict], lang: str = "es") -> list[str]:
     """The two rewritten conclusion sentences, from ``fill_conclusions`` output."""
     by = {i["placeholder"]: i for i in items}
-    return [t("implied.sentence_income", lang, mango=by["mango_income"]["value_text"],
-              dairy=by["dairy_income"]["value_text"]),
+    stated = [by[k]["value_text"].split(". ", 1)[1] for k in ("mango_income", "dairy_income")
+              if ". " in by[k]["value_text"]]
+    return [t("implied.sentence_income", lang, mango=by["mango_income"].get("range_text", by["mango_income"]["value_text"]),
+              dairy=by["dairy_income"].get("range_text", by["dairy_income"]["value_text"]))
+            + "".join(f" {x}." for x in stated),
             t("implied.sentence_jobs", lang, reason=t("implied.jobs_reason", lang))]
 
 
