@@ -20,11 +20,13 @@ build(NB / "01_published_audit.ipynb", [
              "{name: len(df) for name, df in tables.items()}"),
     ("md", "## Auditoría: cada regla sobre cada grupo de cifras relacionadas"),
     ("code", "checks = audit.run_audit(tables, lang=lang)\naudit.write_audit(checks, processed)\n"
+             "audit.write_findings(checks, tables['claims'], processed)\n"
              "print(f\"{len(checks)} comprobaciones, {(~checks['passed']).sum()} discrepancias\")\n"
              "checks.loc[~checks['passed']]"),
     ("md", "## Efectos implícitos en las cifras de antes y después"),
     ("code", "result = implied.compute_implied(tables['chain_indicators'], tables['networks'],\n"
-             "                                 implied.ImpliedParams(lang=lang), tables['network_totals'])\n"
+             "                                 implied.ImpliedParams(lang=lang), tables['network_totals'],\n"
+             "                                 tables.get('claims'))\n"
              "implied.write_implied(result, processed, lang)\nresult.effects"),
     ("code", "result.assumptions"),
 ])

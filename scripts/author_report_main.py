@@ -102,8 +102,13 @@ cells = [
 
     # 6. Audit
     ("code", 'md(rx.chapter(6, "h_audit", lang))\nmd(rx.audit_text(audit, lang))\n'
+             'findings_path = processed / "audit_findings.csv"\n'
+             'if findings_path.exists():\n'
+             '    md(rx.audit_findings_text(audit, pd.read_csv(findings_path), lang))\n'
+             '    rep.table(rt.findings_table(pd.read_csv(findings_path), tables["networks"], lang),\n'
+             '              "hallazgos_auditoria", n("cap_findings"), n("src_own_audit"))\n'
              'failed = rt.failed_checks_table(audit, lang)\n'
-             'if len(failed):\n'
+             'if len(failed) and not findings_path.exists():  # one row per check only as a fallback\n'
              '    rep.table(failed, "comprobaciones_fallidas", n("cap_failed"), n("src_own_audit"))\n'
              'md(n("audit_full_table") if len(failed) else n("audit_none_failed"))'),
 
@@ -117,7 +122,12 @@ cells = [
     ("code", 'md(rx.section("h_assumptions", lang))\n'
              'assumptions = pd.read_csv(processed / "implied_assumptions.csv")\n'
              'rep.table(rt.assumptions_table(assumptions, lang), "supuestos", n("cap_assumptions"),\n'
-             '          n("src_own_implied"))'),
+             '          n("src_own_implied"))\n'
+             'decomp_path = processed / "implied_decomposition.csv"\n'
+             'if decomp_path.exists():\n'
+             '    rep.table(rt.decomposition_table(pd.read_csv(decomp_path), lang), "descomposicion_implicita",\n'
+             '              n("cap_decomposition"), n("src_own_implied"))\n'
+             '    md(rx.sensitivity_text(pd.read_csv(processed / "implied_sensitivity.csv"), lang))'),
     ("code", 'md(rx.section("h_employment", lang))\n'
              'md(rx.employment_text(pd.read_csv(processed / "implied_employment.csv"), lang))'),
 

@@ -189,3 +189,51 @@ def test_english_descriptions():
     df = audit.run_audit(published.load_all(), lang="en")
     assert df.loc[df["check_id"] == "sum_column:men", "description"].item() == \
         "Sum of column 'men' over networks = totals row"
+
+
+# ---------------------------------------------------------------- issue 9: findings and severity
+
+def _failed(cid, rule, exp, found):
+    return {"check_id": cid, "rule": rule, "description": "d", "sources": f"S {cid}",
+            "expected": exp, "found": found, "tolerance": 0.0, "passed": False}
+
+
+def test_findings_merge_same_discrepancy_and_keep_distinct_apart():
+    df = pd.DataFrame([_failed("sum_chain:x", "sum_matches_total", "65", "75"),
+                       _failed("count:total|x|:c1", "count_matches_table", "65", "75"),
+                       _failed("count:total|x|:c2", "count_matches_table", "65", "75"),
+                       _failed("pct:k", "percent_change_consistent", "11.1111", "12")])
+    f = audit.findings(df)
+    assert len(f) == 2  # must merge the three 65/75 checks, must not merge the pct one
+    assert f.iloc[0]["n_checks"] == 3 and f.iloc[0]["sources"].count("S ") == 3
+
+
+def test_classify_severity_must_flag_and_pass():
+    claims = pd.DataFrame({"claim_id": ["c9", "c8"], "period": ["initial", "current"]})
+    founding = _failed("count:members_total|m|n1:c9", "count_matches_table", "11", "8")
+    today = _failed("count:members_total|m|n1:c8", "count_matches_table", "11", "8")
+    assert audit.classify(founding, claims) == "change_over_time"
+    assert audit.classify(today, claims) == "contradiction"
+    assert audit.classify(_failed("r", "repeated_quantity_agrees", "1000", "1004")) == "rounding"
+    assert audit.classify(_failed("r", "repeated_quantity_agrees", "46", "64")) == "likely_typo"
+    assert audit.classify(_failed("v", "volume_implied_by_herd", "4680–5200", "2900")) == "needs_assumption"
+
+
+def test_real_findings(real):
+    from analysis import published
+    f = audit.findings(real.reset_index(), published.load("claims"))
+    assert len(f) < int((~real["passed"]).sum())
+    members = f[f["values"].str.contains("65 / 75")]
+    assert len(members) == 1 and members.iloc[0]["n_checks"] == 6  # the 65-vs-75 members, once
+    assert (f["severity"] == "change_over_time").sum() == 2  # founding vs today, not failures
+    assert list(f["severity"]) == sorted(f["severity"], key=audit.SEVERITY_ORDER.index)
+
+
+def test_findings_table_is_plain(real):
+    from analysis import published, report_tables as rt
+    f = audit.findings(real.reset_index(), published.load("claims"))
+    for lang in ("es", "en"):
+        tab = rt.findings_table(f, published.load("networks"), lang)
+        assert len(tab) == len(f)
+        text = " ".join(tab.astype(str).to_numpy().ravel())
+        assert ".csv" not in text and "mango_la_campina_la_merced" not in text

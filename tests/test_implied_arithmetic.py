@@ -131,7 +131,9 @@ def test_conclusions_text(result):
     assert [i["placeholder"] for i in items] == ["mango_income", "dairy_income", "jobs_created",
                                                  "jobs_consolidated"]
     mango = result.effects.query("chain == 'mango' and level == 'per_producer' and quantity == 'income'").iloc[0]
-    assert items[0]["value_text"] == f"entre {round(mango.pct_low)}% y {round(mango.pct_high):,d}%"
+    # issue 9: the range is now followed by the careful wording (gross sales value, no comparison)
+    assert items[0]["value_text"].startswith(f"entre {round(mango.pct_low)}% y {round(mango.pct_high):,d}%")
+    assert "sin grupo de comparación" in items[0]["value_text"]
     assert [i["status"] for i in items] == ["calculado", "calculado", "no determinable", "no determinable"]
     assert items[2]["value_text"] == "no determinable con las cifras publicadas"
 
@@ -165,3 +167,77 @@ def test_dairy_check_in_milk_share(result):
     share = result.checks.iloc[1]
     assert 0 < share.implied_low < share.implied_high < 1
     assert not math.isnan(result.checks.iloc[0].published_low)
+
+
+# ---------------------------------------------------------------- issue 9: consistent headline
+
+def test_herd_scenario_is_checked_against_published_volume(result, inputs):
+    """4 head × 10–12 l × members exceeds the stated 2,900 l/day: contradicted, never headlines."""
+    pp = result.effects.query("chain == 'lacteos' and level == 'per_producer' and quantity == 'income'")
+    flags = dict(zip(pp.scenario, pp.consistency))
+    assert flags == {"principal": "contradicho", "volumen_publicado": "consistente"}
+    items = im.fill_conclusions(result.effects, "es")
+    ok = pp[pp.scenario == "volumen_publicado"].iloc[0]
+    assert items[1]["value_text"].startswith(f"entre {round(ok.pct_low)}% y {round(ok.pct_high):,d}%")
+    assert round(ok.pct_low) == 86 and round(ok.pct_high) == 515
+
+
+def test_headline_rows_must_flag_and_pass():
+    rows = pd.DataFrame({"scenario": ["principal", "volumen_publicado"],
+                         "consistency": ["contradicho", "consistente"]})
+    assert list(im.headline_rows(rows).scenario) == ["volumen_publicado"]
+    rows.loc[0, "consistency"] = "consistente"
+    assert list(im.headline_rows(rows).scenario) == ["principal"]
+
+
+def test_overlap_rule():
+    assert not im._overlap((4000.0, 5000.0), (2900.0, 2900.0))
+    assert im._overlap((2800.0, 3000.0), (2900.0, 2900.0))
+
+
+@pytest.mark.parametrize("lang,phrase", [("es", "no es un efecto causal ni un ingreso neto"),
+                                         ("en", "not a causal effect nor a net income")])
+def test_stated_changes_next_to_implied(inputs, lang, phrase):
+    from analysis import published
+    claims = published.load("claims")
+    res = im.compute_implied(inputs["indicators"], inputs["networks"], im.ImpliedParams(lang=lang),
+                             inputs["network_totals"], claims)
+    stated = res.effects[res.effects.level == "stated"]
+    want = claims[claims.measure.str.endswith("income_change_pct") & (claims.period == "current")]
+    assert len(stated) == len(want) == 2
+    assert sorted(stated.pct_low) == sorted(want.low.astype(float))
+    items = im.fill_conclusions(res.effects, lang)
+    for i in items[:2]:
+        assert phrase in i["value_text"] and "+25%" in i["value_text"]
+    assert all("XX" not in s for s in im.conclusions_sentences(items, lang))
+
+
+def test_decomposition_multiplies_to_midpoint_change(result):
+    d = result.decomposition
+    m = d[d.chain == "mango"]
+    assert set(m.driver) == {"hectares", "yield", "waste", "discard_mix"}
+    assert (d.ratio > 0).all()
+    p = d[(d.chain == "lacteos") & (d.scenario == "principal")]
+    assert set(p.driver) == {"herd", "yield", "price_channel"}
+
+
+def test_mango_sensitivity_spans_discard_ratio(result):
+    s = result.sensitivity
+    lo, hi = im.ImpliedParams().discard_price_ratio
+    assert s.value.min() == lo and s.value.max() == hi
+    pp = result.effects.query("chain == 'mango' and level == 'per_producer' and quantity == 'income'").iloc[0]
+    assert s.pct_low.min() == pytest.approx(pp.pct_low) and s.pct_high.max() == pytest.approx(pp.pct_high)
+    # a higher discard price means a smaller gain from shifting quality
+    g = s[~s.yield_net_of_waste].sort_values("value")
+    assert g.pct_low.is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_decomposition_table_and_sensitivity_text(result, lang):
+    from analysis import report_tables as rt, report_text as rx
+    tab = rt.decomposition_table(result.decomposition, lang)
+    assert len(tab) == len(result.decomposition)
+    assert not tab.apply(lambda c: c.astype(str).str.contains("_")).any().any()  # no raw ids
+    text = rx.sensitivity_text(result.sensitivity, lang)
+    s = result.sensitivity
+    assert f"+{round(s[~s.yield_net_of_waste].pct_low.max())}%" in text

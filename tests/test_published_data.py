@@ -150,3 +150,12 @@ def test_value_outside_range_and_missing_column(tmp_path):
         published.load("timeline", d)
     with pytest.raises(ValueError, match="unknown published table 'nope'"):
         published.load("nope")
+
+
+def test_cows_and_head_of_cattle_have_distinct_units():
+    """Baseline '1 a 2 vacas' counts cows; today's '4 cabezas de ganado' counts head (issue 9)."""
+    from analysis import published
+    ci = published.load("chain_indicators")
+    sel = ci[ci.indicator_id == "cows_per_producer"].set_index("period")
+    assert sel.loc["initial", "unit"] == "vacas/productor"
+    assert sel.loc["current", "unit"] == "cabezas/productor"

@@ -363,6 +363,93 @@ def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame
     return df
 
 
+# ---------------------------------------------------------------- findings
+FINDING_COLUMNS = ["finding", "severity", "rules", "description", "values", "sources", "n_checks"]
+SEVERITY_ORDER = ["contradiction", "likely_typo", "rounding", "needs_assumption", "change_over_time"]
+ASSUMPTION_RULES = {"volume_implied_by_herd"}  # rules whose verdict rests on an analysis assumption
+
+
+def _num(x) -> float | None:
+    try:
+        return float(str(x).replace(">= ", "").split("–")[0])
+    except ValueError:
+        return None
+
+
+def _is_digit_swap(a: str, b: str) -> bool:
+    a, b = str(a).replace(".", ""), str(b).replace(".", "")
+    return a != b and len(a) == len(b) and sorted(a) == sorted(b)
+
+
+def classify(row, claims: pd.DataFrame | None = None) -> str:
+    """Severity of one failed check, from its data only (no list of known answers)."""
+    ref = str(row["check_id"]).split("#")[0].rsplit(":", 1)[-1]
+    if claims is not None and row["rule"] == "count_matches_table" and ref in set(claims["claim_id"]):
+        c = claims.set_index("claim_id").loc[ref]
+        if c["period"] == "initial":  # a count at founding vs today's table: a change, not an error
+            return "change_over_time"
+    if row["rule"] in ASSUMPTION_RULES:
+        return "needs_assumption"
+    e, f = _num(row["expected"]), _num(row["found"])
+    if e is not None and f is not None and max(abs(e), abs(f)) > 0:
+        if abs(e - f) / max(abs(e), abs(f)) <= 0.005:
+            return "rounding"
+        if _is_digit_swap(row["expected"], row["found"]) or (min(abs(e), abs(f)) > 0 and
+                                                             max(abs(e), abs(f)) / min(abs(e), abs(f)) in (10, 100)):
+            return "likely_typo"
+    if str(row["expected"])[:4] == str(row["found"])[:4] and "-" in str(row["found"]):
+        return "likely_typo"  # same year, a month apart: a date slip
+    return "contradiction"
+
+
+def findings(df: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per underlying discrepancy: failed checks that share a check stem or the same
+    pair of conflicting values are one finding, with all their sources listed."""
+    failed = df[~df["passed"].astype(bool)].reset_index(drop=True)
+    parent = list(range(len(failed)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict = {}
+    for i, r in failed.iterrows():
+        stem = str(r["check_id"]).split("#")[0]
+        stem = stem.rsplit(":", 1)[0] if r["rule"] == "count_matches_table" else stem
+        stem = r["rule"] if r["rule"] in ASSUMPTION_RULES else stem  # one assumption, one finding
+        for key in (("stem", stem), ("values", frozenset({str(r["expected"]), str(r["found"])}))):
+            if key in seen:
+                parent[root(i)] = root(seen[key])
+            else:
+                seen[key] = i
+    failed["group"] = [root(i) for i in range(len(failed))]
+    failed["severity"] = [classify(r, claims) for _, r in failed.iterrows()]
+    rows = []
+    for _, g in failed.groupby("group", sort=False):
+        sev = min(g["severity"], key=SEVERITY_ORDER.index)
+        pairs = list(dict.fromkeys(f"{a} / {b}" for a, b in zip(g["expected"], g["found"])))
+        rows.append({"severity": sev, "rules": "; ".join(dict.fromkeys(g["rule"])),
+                     "description": g["description"].iloc[0], "values": "; ".join(pairs),
+                     "sources": _sources(g["sources"]), "n_checks": len(g)})
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS[1:])
+    out["order"] = out["severity"].map(SEVERITY_ORDER.index)
+    out = out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+    out.insert(0, "finding", [f"F{i + 1:02d}" for i in range(len(out))])
+    return out
+
+
+def write_findings(df: pd.DataFrame, claims: pd.DataFrame | None = None,
+                   processed_dir: Path | None = None) -> Path:
+    """Write ``audit_findings.csv`` (one row per discrepancy) next to audit.csv."""
+    out_dir = Path(processed_dir or paths.DATA_PROCESSED)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "audit_findings.csv"
+    findings(df, claims).to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
 def write_audit(df: pd.DataFrame, processed_dir: Path | None = None) -> Path:
     """Write the audit table to ``<processed_dir>/audit.csv`` (UTF-8) and return the path."""
     out_dir = Path(processed_dir or paths.DATA_PROCESSED)

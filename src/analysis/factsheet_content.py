@@ -208,10 +208,14 @@ def implied_table(implied: pd.DataFrame, chain: str, lang: str = "es") -> pd.Dat
     """Per-producer changes implied by the document for the chain (implied_effects.csv)."""
     _need(implied, ["chain", "level", "quantity", "unit", "pct_low", "pct_high", "status", "scenario"],
           "implied_effects.csv")
-    d = implied[(implied["chain"] == chain) & (implied["level"] == "per_producer")]
+    d = implied[(implied["chain"] == chain) & implied["level"].isin(["per_producer", "stated"])]
+    if "consistency" in d:  # a scenario the document contradicts is not shown on a factsheet
+        d = d[d["consistency"].fillna("").astype(str) != "contradicho"]
     return pd.DataFrame({
         _l("col_quantity", lang): [_l(f"q_{q}", lang) for q in d["quantity"]],
-        _l("col_scenario", lang): [_l(f"scn_{s}", lang) for s in d["scenario"]],
+        _l("col_scenario", lang): [_l(f"scn_{s}", lang) + (f" ({note})" if lv == "stated" else "")
+                                    for s, lv, note in zip(d["scenario"], d["level"],
+                                                           d["note"] if "note" in d else [""] * len(d))],
         _l("col_unit", lang): d["unit"].astype(str).to_numpy(),
         _l("col_pct_range", lang): [_range(lo, hi) for lo, hi in zip(d["pct_low"], d["pct_high"])],
         _l("col_status", lang): d["status"].astype(str).to_numpy(),

@@ -26,7 +26,10 @@ from analysis.labels import t
 
 EFFECT_COLUMNS = ["chain", "level", "quantity", "unit", "initial_low", "initial_high",
                   "current_low", "current_high", "change_low", "change_high", "pct_low",
-                  "pct_high", "status", "note", "scenario"]
+                  "pct_high", "status", "note", "scenario", "consistency"]
+CONSISTENT = "consistente"
+CONTRADICTED = "contradicho"
+LEVEL_STATED = "stated"
 SCENARIO_MAIN = "principal"
 SCENARIO_REPORTED_VOLUME = "volumen_publicado"
 ASSUMPTION_COLUMNS = ["chain", "assumption", "value", "source"]
@@ -68,6 +71,8 @@ class ImpliedResult:
     assumptions: pd.DataFrame
     employment: pd.DataFrame
     checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # ---------------------------------------------------------------- plain arithmetic
@@ -199,6 +204,10 @@ def load_inputs(raw_dir: Path | None = None) -> dict[str, pd.DataFrame]:
         out["network_totals"] = _load("network_totals", raw_dir)
     except (FileNotFoundError, KeyError):
         out["network_totals"] = None
+    try:
+        out["claims"] = _load("claims", raw_dir)
+    except (FileNotFoundError, KeyError):
+        out["claims"] = None
     return out
 
 
@@ -208,8 +217,13 @@ def _fmt_range(lo: float, hi: float, digits: int = 2) -> str:
     return f"{lo:g}" if lo == hi else f"{round(lo, digits):g} – {round(hi, digits):g}"
 
 
+def _overlap(a: tuple[float, float], b: tuple[float, float], rel_tol: float = 0.05) -> bool:
+    """True if intervals a and b overlap (b widened by ``rel_tol`` for rounding)."""
+    return a[0] <= b[1] * (1 + rel_tol) and a[1] >= b[0] * (1 - rel_tol)
+
+
 def _rows(chain: str, level: str, results: dict, units: dict, notes: dict, lang: str,
-          scenario: str = SCENARIO_MAIN) -> list:
+          scenario: str = SCENARIO_MAIN, consistency: str = "") -> list:
     rows = []
     for quantity in ("production", "sales_value", "income"):
         r = results[quantity]
@@ -219,7 +233,8 @@ def _rows(chain: str, level: str, results: dict, units: dict, notes: dict, lang:
                      "current_low": r["current"][0], "current_high": r["current"][1],
                      "change_low": r["change"][0], "change_high": r["change"][1],
                      "pct_low": r["pct"][0], "pct_high": r["pct"][1],
-                     "status": STATUS_OK, "note": notes[quantity], "scenario": scenario})
+                     "status": STATUS_OK, "note": notes[quantity], "scenario": scenario,
+                     "consistency": consistency})
     return rows
 
 
@@ -260,13 +275,20 @@ def dairy_effects(ind: Indicators, producers: tuple[float, float], p: ImpliedPar
              "income": t("implied.u_pen_year", lang)}
     notes = {"production": t("implied.n_production_dairy", lang), "sales_value": t("implied.n_sales_dairy", lang),
              "income": t("implied.n_income", lang)}
-    rows = _rows(ch, "per_producer", res, units, notes, lang)
-    rows += _rows(ch, "chain", {k: res["chain_" + k] for k in units}, units, notes, lang)
-
     try:
         reported = ind.range("daily_volume_producers_l", ch, "current")
     except KeyError:
         reported = None
+    # Check the herd scenario against the document's own daily volume: a scenario the
+    # document contradicts is labelled so and never headlines (see fill_conclusions).
+    main_flag = ""
+    if reported is not None:
+        herd_day = scan(lambda n, c, l: {"x": (n * c * inm * l, 0.0)},
+                        {"n": producers, "c": cows1, "l": y1})["x"]["initial"]
+        main_flag = CONSISTENT if _overlap(herd_day, reported) else CONTRADICTED
+    rows = _rows(ch, "per_producer", res, units, notes, lang, SCENARIO_MAIN, main_flag)
+    rows += _rows(ch, "chain", {k: res["chain_" + k] for k in units}, units, notes, lang,
+                  SCENARIO_MAIN, main_flag)
     if reported is not None:
         def model_reported(c0, l0, a0, d0, vol, b1, pr, pdr, n):
             lit0 = milk_litres_per_year(c0, l0, days, inm)
@@ -280,9 +302,10 @@ def dairy_effects(ind: Indicators, producers: tuple[float, float], p: ImpliedPar
         res2 = scan(model_reported, {"c0": cows0, "l0": y0, "a0": pc0, "d0": pd0, "vol": reported,
                                      "b1": base1, "pr": prem_r, "pdr": prem_d, "n": producers})
         notes2 = dict(notes, production=t("implied.n_production_dairy_reported", lang))
-        rows += _rows(ch, "per_producer", res2, units, notes2, lang, SCENARIO_REPORTED_VOLUME)
+        rows += _rows(ch, "per_producer", res2, units, notes2, lang, SCENARIO_REPORTED_VOLUME,
+                      CONSISTENT)
         rows += _rows(ch, "chain", {k: res2["chain_" + k] for k in units}, units, notes2, lang,
-                      SCENARIO_REPORTED_VOLUME)
+                      SCENARIO_REPORTED_VOLUME, CONSISTENT)
 
     src = lambda i, per: ind.source(i, ch, per)  # noqa: E731
     own = t("implied.assumption_source", lang)
@@ -382,9 +405,96 @@ def employment_table(lang: str = "es") -> pd.DataFrame:
                          for k in ("jobs_created", "jobs_consolidated")])
 
 
+def stated_changes(claims: pd.DataFrame | None, lang: str = "es") -> list[dict]:
+    """The document's own stated income changes (claims whose measure ends in
+    ``income_change_pct``), as effect rows of level ``stated`` with their scope."""
+    if claims is None or claims.empty or "measure" not in claims:
+        return []
+    sel = claims[claims["measure"].astype(str).str.endswith("income_change_pct")
+                 & (claims["period"] == "current")]  # targets are not results
+    rows = []
+    for _, r in sel.iterrows():
+        net = str(r["network_id"]) if pd.notna(r.get("network_id")) else ""
+        scope = t(f"implied.scope_{net}", lang) if net else t("implied.scope_all", lang)
+        rows.append({"chain": r["chain"], "level": LEVEL_STATED, "quantity": r["measure"],
+                     "unit": "%", **{c: math.nan for c in EFFECT_COLUMNS[4:10]},
+                     "pct_low": float(r["low"]), "pct_high": float(r["high"]),
+                     "status": STATUS_OK,
+                     "note": t("implied.n_stated", lang, scope=scope, source=r["source"]),
+                     "scenario": "documento", "consistency": ""})
+    return rows
+
+
+def dairy_decomposition(ind: Indicators, producers: tuple[float, float],
+                        p: ImpliedParams) -> list[dict]:
+    """Multiplicative drivers of the per-producer dairy sales-value change, at range midpoints.
+
+    ratio(current/initial) = herd × yield × price-and-channel, for the herd scenario; in the
+    published-volume scenario herd × yield is replaced by the volume ratio implied by the
+    published daily total. Each factor is a ratio; their product is the total ratio.
+    """
+    ch, pct, mid = "lacteos", 0.01, lambda r: (r[0] + r[1]) / 2  # noqa: E731
+    c0, c1 = mid(ind.range("cows_per_producer", ch, "initial")), mid(ind.range("cows_per_producer", ch, "current"))
+    l0, l1 = mid(ind.range("milk_yield_l_cow_day", ch, "initial")), mid(ind.range("milk_yield_l_cow_day", ch, "current"))
+    sh0 = [ind.range("share_collector_pct", ch, "initial", pct)[0], ind.range("share_direct_pct", ch, "initial", pct)[0]]
+    sh1 = [ind.range("share_collector_pct", ch, "current", pct)[0], ind.range("share_redeslac_pct", ch, "current", pct)[0],
+           ind.range("share_direct_pct", ch, "current", pct)[0]]
+    p0 = blended_price(sh0, [mid(ind.range("price_collector_pen_l", ch, "initial")),
+                             mid(ind.range("price_direct_pen_l", ch, "initial"))])
+    b1 = mid(ind.range("redeslac_price_pen_l", ch, "initial") if p.collector_price_current == "redeslac_base"
+             else ind.range("price_collector_pen_l", ch, "initial"))
+    p1 = blended_price(sh1, [b1, b1 + mid(ind.range("price_premium_redeslac_pen_l", ch, "current")),
+                             b1 + mid(ind.range("price_premium_direct_pen_l", ch, "current"))])
+    out = [{"chain": ch, "scenario": SCENARIO_MAIN, "driver": "herd", "ratio": c1 / c0},
+           {"chain": ch, "scenario": SCENARIO_MAIN, "driver": "yield", "ratio": l1 / l0},
+           {"chain": ch, "scenario": SCENARIO_MAIN, "driver": "price_channel", "ratio": p1 / p0}]
+    try:
+        vol = mid(ind.range("daily_volume_producers_l", ch, "current"))
+        vol_ratio = (vol / mid(producers)) / (c0 * p.cows_in_milk_fraction * l0)
+        out += [{"chain": ch, "scenario": SCENARIO_REPORTED_VOLUME, "driver": "volume", "ratio": vol_ratio},
+                {"chain": ch, "scenario": SCENARIO_REPORTED_VOLUME, "driver": "price_channel", "ratio": p1 / p0}]
+    except KeyError:
+        pass
+    return out
+
+
+def mango_decomposition(ind: Indicators, p: ImpliedParams) -> list[dict]:
+    """Drivers of the mango sales-value change at midpoints: hectares, yield, waste, discard mix."""
+    ch, pct, mid = "mango", 0.01, lambda r: (r[0] + r[1]) / 2  # noqa: E731
+    ha0, ha1 = mid(ind.range("hectares_in_production", ch, "initial")), mid(ind.range("hectares_in_production", ch, "current"))
+    g = mid(ind.range("yield_change_pct", ch, "current", pct))
+    w0, w1 = mid(ind.range("waste_pct", ch, "initial", pct)), mid(ind.range("waste_pct", ch, "current", pct))
+    d0, d1 = mid(ind.range("discard_pct", ch, "initial", pct)), mid(ind.range("discard_pct", ch, "current", pct))
+    rr = mid(p.discard_price_ratio)
+    mix = (1 - d1 + d1 * rr) / (1 - d0 + d0 * rr)
+    return [{"chain": ch, "scenario": SCENARIO_MAIN, "driver": "hectares", "ratio": ha1 / ha0},
+            {"chain": ch, "scenario": SCENARIO_MAIN, "driver": "yield", "ratio": 1 + g},
+            {"chain": ch, "scenario": SCENARIO_MAIN, "driver": "waste", "ratio": (1 - w1) / (1 - w0)},
+            {"chain": ch, "scenario": SCENARIO_MAIN, "driver": "discard_mix", "ratio": mix}]
+
+
+def mango_sensitivity(ind: Indicators, producers: tuple[float, float], p: ImpliedParams,
+                      steps: int = 5) -> list[dict]:
+    """Per-producer mango income % change for discard price ratios across the stated range
+    (``ImpliedParams.discard_price_ratio``) and for each reading of the +yield figure."""
+    lo, hi = p.discard_price_ratio
+    ratios = [lo + (hi - lo) * i / (steps - 1) for i in range(steps)] if hi > lo else [lo]
+    out = []
+    for net in dict.fromkeys(p.yield_net_of_waste):
+        for rr in ratios:
+            q = ImpliedParams(discard_price_ratio=(rr, rr), yield_net_of_waste=(net,), lang=p.lang,
+                              days_per_year=p.days_per_year)
+            rows, _ = mango_effects(ind, producers, q)
+            r = next(x for x in rows if x["level"] == "per_producer" and x["quantity"] == "income")
+            out.append({"chain": "mango", "parameter": "discard_price_ratio", "value": rr,
+                        "yield_net_of_waste": net, "pct_low": r["pct_low"], "pct_high": r["pct_high"]})
+    return out
+
+
 def compute_implied(indicators: pd.DataFrame, networks: pd.DataFrame,
                     params: ImpliedParams = ImpliedParams(),
-                    network_totals: pd.DataFrame | None = None) -> ImpliedResult:
+                    network_totals: pd.DataFrame | None = None,
+                    claims: pd.DataFrame | None = None) -> ImpliedResult:
     """Implied production, sales value and income changes per producer and chain, as intervals."""
     ind = Indicators(indicators)
     d_rows, d_ass, checks = dairy_effects(ind, producers_range(networks, "lacteos", network_totals), params)
@@ -393,10 +503,16 @@ def compute_implied(indicators: pd.DataFrame, networks: pd.DataFrame,
     job_rows = [{"chain": "todas", "level": "territory", "quantity": r["indicator"], "unit": "",
                  **{c: math.nan for c in EFFECT_COLUMNS[4:12]}, "status": r["status"],
                  "note": f"{r['reason']}. {t('implied.data_needed_prefix', params.lang)} "
-                         f"{r['data_needed']}", "scenario": SCENARIO_MAIN} for _, r in employment.iterrows()]
-    effects = pd.DataFrame(m_rows + d_rows + job_rows, columns=EFFECT_COLUMNS)
+                         f"{r['data_needed']}", "scenario": SCENARIO_MAIN, "consistency": ""}
+                for _, r in employment.iterrows()]
+    effects = pd.DataFrame(m_rows + d_rows + stated_changes(claims, params.lang) + job_rows,
+                           columns=EFFECT_COLUMNS)
     assumptions = pd.DataFrame(m_ass + d_ass, columns=ASSUMPTION_COLUMNS)
-    return ImpliedResult(effects, assumptions, employment, pd.DataFrame(checks))
+    decomposition = pd.DataFrame(dairy_decomposition(ind, producers_range(networks, "lacteos", network_totals), params)
+                                 + mango_decomposition(ind, params))
+    sensitivity = pd.DataFrame(mango_sensitivity(ind, producers_range(networks, "mango", network_totals), params))
+    return ImpliedResult(effects, assumptions, employment, pd.DataFrame(checks), decomposition,
+                         sensitivity)
 
 
 # ---------------------------------------------------------------- conclusions
@@ -410,14 +526,24 @@ def _money_range(lo: float, hi: float) -> str:
     return a if a == b else f"{a} – {b}"
 
 
+def headline_rows(sel: pd.DataFrame) -> pd.DataFrame:
+    """The scenario that may headline: never one the document contradicts; among the rest,
+    the main scenario if present, else the first consistent one."""
+    if "consistency" in sel:
+        sel = sel[sel["consistency"].fillna("").astype(str) != CONTRADICTED]
+    if "scenario" in sel and len(sel) > 1:
+        main = sel[sel["scenario"] == SCENARIO_MAIN]
+        sel = main if len(main) else sel.iloc[:1]
+    return sel
+
+
 def fill_conclusions(implied: pd.DataFrame, lang: str = "es") -> list[dict]:
     """Text for the conclusions' four placeholders (mango income, dairy income, jobs x2)."""
     out = []
     for key, chain in (("mango_income", "mango"), ("dairy_income", "lacteos")):
         sel = implied[(implied["chain"] == chain) & (implied["level"] == "per_producer")
                       & (implied["quantity"] == "income")]
-        if "scenario" in sel:
-            sel = sel[sel["scenario"] == SCENARIO_MAIN]
+        sel = headline_rows(sel)
         if len(sel) != 1:
             raise ValueError(f"implied effects: expected 1 per_producer income row for {chain}, "
                              f"found {len(sel)}")
@@ -425,13 +551,20 @@ def fill_conclusions(implied: pd.DataFrame, lang: str = "es") -> list[dict]:
         ok = r["status"] == STATUS_OK and pd.notna(r["pct_low"])
         value = (t("implied.range_pct", lang, low=_pct(r["pct_low"]), high=_pct(r["pct_high"]))
                  if ok else t("implied.undetermined_text", lang))
+        bare = value
+        if ok:
+            value += " (" + t("implied.careful_wording", lang) + ")"
+            stated = implied[(implied["chain"] == chain) & (implied["level"] == LEVEL_STATED)]
+            if len(stated):
+                value += ". " + t("implied.stated_prefix", lang) + " " + "; ".join(
+                    f"+{_pct(s.pct_low)}% ({s.note})" for s in stated.itertuples())
         basis = t("implied.basis_income", lang, chain=t(f"common.chain_{chain}", lang)) + "; " + t(
             "implied.basis_income_values", lang,
             initial=_money_range(r["initial_low"], r["initial_high"]),
             current=_money_range(r["current_low"], r["current_high"]))
         out.append({"placeholder": key, "label": t(f"implied.ph_{key}", lang),
                     "value_text": value, "status": STATUS_OK if ok else STATUS_UNDETERMINED,
-                    "basis": basis})
+                    "basis": basis, "range_text": bare})
     for key in ("jobs_created", "jobs_consolidated"):
         sel = implied[implied["quantity"] == key]
         r = sel.iloc[0] if len(sel) else None
@@ -447,8 +580,11 @@ def fill_conclusions(implied: pd.DataFrame, lang: str = "es") -> list[dict]:
 def conclusions_sentences(items: list[dict], lang: str = "es") -> list[str]:
     """The two rewritten conclusion sentences, from ``fill_conclusions`` output."""
     by = {i["placeholder"]: i for i in items}
-    return [t("implied.sentence_income", lang, mango=by["mango_income"]["value_text"],
-              dairy=by["dairy_income"]["value_text"]),
+    stated = [by[k]["value_text"].split(". ", 1)[1] for k in ("mango_income", "dairy_income")
+              if ". " in by[k]["value_text"]]
+    return [t("implied.sentence_income", lang, mango=by["mango_income"].get("range_text", by["mango_income"]["value_text"]),
+              dairy=by["dairy_income"].get("range_text", by["dairy_income"]["value_text"]))
+            + "".join(f" {x}." for x in stated),
             t("implied.sentence_jobs", lang, reason=t("implied.jobs_reason", lang))]
 
 
@@ -465,6 +601,10 @@ def write_implied(result: ImpliedResult, processed_dir: Path | str = paths.DATA_
     pd.DataFrame(fill_conclusions(result.effects, lang)).to_csv(files["conclusions"], index=False)
     result.employment.to_csv(files["employment"], index=False)
     result.checks.to_csv(files["checks"], index=False)
+    files["decomposition"] = out / "implied_decomposition.csv"
+    files["sensitivity"] = out / "implied_sensitivity.csv"
+    result.decomposition.to_csv(files["decomposition"], index=False)
+    result.sensitivity.to_csv(files["sensitivity"], index=False)
     return files
 
 
@@ -476,7 +616,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     inp = load_inputs(args.raw_dir)
     result = compute_implied(inp["indicators"], inp["networks"], ImpliedParams(lang=args.lang),
-                             inp["network_totals"])
+                             inp["network_totals"], inp.get("claims"))
     for name, path in write_implied(result, args.processed_dir, args.lang).items():
         print(f"{name}: {path}")
 

@@ -190,9 +190,11 @@ def implied_table(implied: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
         "initial": [_range(a, b) for a, b in zip(d["initial_low"], d["initial_high"])],
         "current": [_range(a, b) for a, b in zip(d["current_low"], d["current_high"])],
         "change_pct": [_range(a, b) for a, b in zip(d["pct_low"], d["pct_high"])],
+        "consistency": [_n(f"consistency_{'' if pd.isna(v) else v}", lang)
+                        for v in (d["consistency"] if "consistency" in d else [""] * len(d))],
     })
     out.columns = _cols(lang, "chain", "level", "quantity", "scenario", "unit", "initial",
-                        "current", "change_pct")
+                        "current", "change_pct", "consistency")
     return out
 
 
@@ -226,4 +228,54 @@ def conclusions_table(conclusions: pd.DataFrame, survey: dict[str, str] | None, 
                    t(f"effects_report.{col}", lang)]
     if survey is None:
         out = out.iloc[:, :2]
+    return out
+
+
+def decomposition_table(decomp: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """implied_decomposition.csv: each driver's factor (current ÷ initial) at range midpoints."""
+    _need(decomp, ["chain", "scenario", "driver", "ratio"], "implied_decomposition.csv")
+    out = pd.DataFrame({
+        "chain": [chain_label(c, lang) for c in decomp["chain"]],
+        "scenario": [_n(f"scenario_{s}", lang) for s in decomp["scenario"]],
+        "driver": [_n(f"driver_{d}", lang) for d in decomp["driver"]],
+        "factor": [f"× {r:.2f}".replace(".", ",") if lang == "es" else f"× {r:.2f}"
+                   for r in decomp["ratio"]],
+    })
+    out.columns = _cols(lang, "chain", "scenario", "driver", "factor")
+    return out
+
+
+def _plain(text: str, names: dict[str, str]) -> str:
+    """Internal ids in an audit text replaced by the networks' names; the rest de-snaked."""
+    import re
+    for nid in sorted(names, key=len, reverse=True):
+        text = text.replace(nid, names[nid])
+    text = re.sub(r"\b([a-z0-9]+(?:_[a-z0-9]+)+)\b", lambda m: m.group(1).replace("_", " "), text)
+    return text.replace("|", " ").replace("/", " ")
+
+
+def findings_table(findings: pd.DataFrame, networks: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """audit_findings.csv for the chapter: one row per discrepancy, grouped by severity,
+    plain wording, numbers in the report's format, no internal ids or file names."""
+    _need(findings, ["severity", "description", "values", "sources", "n_checks"], "audit_findings.csv")
+    names = dict(zip(networks["network_id"], networks["name"]))
+    sep = "." if lang == "es" else ","
+
+    def nums(v: str) -> str:
+        import re
+        def one(m):
+            x = m.group()
+            if "." in x:  # a computed percentage: one decimal, the report's decimal mark
+                return f"{float(x):.1f}".replace(".", "," if lang == "es" else ".")
+            return f"{int(x):,d}".replace(",", sep) if len(x) >= 4 else x
+        return re.sub(r"(?<![\d.-])\d+(?:\.\d+)?(?![\d-])", one, str(v))
+
+    out = pd.DataFrame({
+        "severity": [_n(f"severity_{s}", lang) for s in findings["severity"]],
+        "what": [_plain(d, names) for d in findings["description"]],
+        "values": [nums(v) for v in findings["values"]],
+        "source": [s.replace(" (derivado)", "") for s in findings["sources"]],
+        "n_checks": findings["n_checks"].astype(int),
+    })
+    out.columns = _cols(lang, "severity", "what", "values_found", "source", "n_checks")
     return out

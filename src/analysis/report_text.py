@@ -123,3 +123,29 @@ def notice_text(config: dict, lang: str = "es") -> str:
     key = "narrative.synthetic_notice" if config["synthetic"] else "narrative.real_notice"
     # Report.notice escapes HTML, so the label's <strong> marks would print literally.
     return _TAG.sub("", fill(key, lang, source_name=config["source_name"]))
+
+
+def sensitivity_text(sens: pd.DataFrame, lang: str = "es") -> str:
+    """How the mango result moves with the assumed discard price (implied_sensitivity.csv)."""
+    for col in ("value", "yield_net_of_waste", "pct_low"):
+        if col not in sens.columns:
+            raise ValueError(f"implied_sensitivity.csv: missing column {col!r}")
+    g = sens[~sens["yield_net_of_waste"].astype(bool)].sort_values("value")
+    nt = sens[sens["yield_net_of_waste"].astype(bool)].sort_values("value")
+    pct = lambda x: f"{round(x):,d}".replace(",", "." if lang == "es" else ",")  # noqa: E731
+    num = lambda x: (f"{x:g}".replace(".", ",") if lang == "es" else f"{x:g}")  # noqa: E731
+    return fill("narrative.sensitivity_text", lang, r_lo=num(g["value"].iloc[0]),
+                r_hi=num(g["value"].iloc[-1]), g_lo=pct(g["pct_low"].iloc[0]),
+                g_hi=pct(g["pct_low"].iloc[-1]), n_lo=pct(nt["pct_low"].iloc[0]),
+                n_hi=pct(nt["pct_low"].iloc[-1]))
+
+
+def audit_findings_text(audit: pd.DataFrame, findings: pd.DataFrame, lang: str = "es") -> str:
+    """How many distinct findings the failed checks make, by severity (audit_findings.csv)."""
+    if "severity" not in findings.columns:
+        raise ValueError("audit_findings.csv: missing column 'severity'")
+    _, n_fail = audit_counts(audit)
+    counts = findings["severity"].value_counts()
+    by = ", ".join(f"{t(f'narrative.severity_{s}', lang).lower()}: {n}" for s, n in counts.items())
+    return fill("narrative.audit_findings_text", lang, n_fail=n_fail, n_findings=len(findings),
+                by_severity=by)
