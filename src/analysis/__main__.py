@@ -34,7 +34,8 @@ def _effects_parser(sub) -> None:
     p.add_argument("--group", nargs="*", default=[], help="grouping column(s): results per value")
     p.add_argument("--cluster", help="cluster column (CRV1, wild cluster bootstrap)")
     p.add_argument("--controls", nargs="*", default=[], help="control columns added to the DiD formula")
-    p.add_argument("--vcov", default="hetero", choices=["hetero", "iid"], help="s.e. without --cluster")
+    p.add_argument("--vcov", default=None, choices=["hetero", "iid"],
+                   help="no clustering: HC1 (hetero) or iid s.e.; default without --cluster = CRV1 by --unit")
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     p.add_argument("--wild-reps", type=int, default=999, help="bootstrap replications")
     p.add_argument("--seed", type=int, default=20111231)

@@ -12,7 +12,7 @@ from analysis.labels import t
 from .before_after import before_after_rows
 from .bootstrap import wild_rows
 from .did import pct_rows, twfe_rows
-from .result import make_row, to_frame
+from .result import default_estimand, make_row, to_frame
 from .spec import METHODS, EffectSpec, prepare, validate
 from .staggered import cs_rows
 
@@ -22,7 +22,7 @@ def estimate_effects(
     treated: str | None = None, first_post: int | None = None, cohort: str | None = None,
     groups: Sequence[str] = (), cluster: str | None = None,
     methods: Sequence[str] = METHODS, wild_reps: int = 999, seed: int = 20111231,
-    alpha: float = 0.05, controls: Sequence[str] = (), vcov: str = "hetero",
+    alpha: float = 0.05, controls: Sequence[str] = (), vcov: str | None = None,
     unit_fe: bool = True, wild_ci: bool = True, lang: str = "es", progress: bool = False,
     aggregations: Sequence[str] = ("simple", "group", "dynamic", "calendar"),
     base_period: str = "varying", est_method: str = "dr",
@@ -31,8 +31,10 @@ def estimate_effects(
 
     Treatment: ``treated`` (0/1 per unit) + ``first_post`` (first post period), or ``cohort``
     (first treated period; 0/NaN = never treated). ``groups``: columns whose values get their own
-    results (level = column, group_value = value). ``cluster``: CRV1 column (else ``vcov``
-    "hetero" or "iid"). ``unit_fe=False`` replaces unit fixed effects by treatment-group fixed
+    results (level = column, group_value = value). Inference: ``cluster`` = CRV1 column; with
+    ``cluster=None`` and ``vcov=None`` (default) every method clusters by ``unit`` (CRV1 for the
+    DiD rows, wild cluster bootstrap by unit, Callaway-Sant'Anna by unit), said in ``inference``;
+    ``vcov="hetero"`` (HC1) or ``"iid"`` asks explicitly for no clustering. ``unit_fe=False`` replaces unit fixed effects by treatment-group fixed
     effects (pooled DiD of the means of each period). ``controls`` enter the DiD formula and the
     Callaway-Sant'Anna outcome regression. ``wild_ci=False`` skips the test-inversion CI.
     Methods: before_after (+ before_after_pct), did_twfe, did_wild, cs_never / cs_notyet
@@ -48,6 +50,8 @@ def estimate_effects(
                       wild_reps=wild_reps, seed=seed, alpha=alpha,
                       aggregations=list(aggregations), base_period=base_period, est_method=est_method)
     validate(panel, spec)
+    if spec.cluster is None and spec.vcov is None:
+        spec.cluster = unit  # default: cluster by unit, the same for every method
     df = prepare(panel, spec)
     subsets = [("overall", np.nan, df, "")]
     for g in spec.groups:
@@ -90,4 +94,6 @@ def _run(sub, y, method, spec, lang, level, value, gnote, wild_ci) -> list[dict]
             r["n_obs"] = len(have)
         r["n_clusters"] = n_clusters if n_clusters is not None else np.nan
         r["note"] = "; ".join(filter(None, [r["note"], gnote, extra]))
+        if not r.get("estimand"):
+            r["estimand"] = default_estimand(r["method"])
     return out
