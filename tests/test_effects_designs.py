@@ -156,3 +156,90 @@ def test_repeated_cross_sections_cli_message(tmp_path, capsys):
     row = pd.read_csv(tmp_path / "o.csv").iloc[0]
     mm = df.groupby(["treated", "round"])["y"].mean()
     assert row["estimate"] == pytest.approx((mm[1, 2] - mm[1, 1]) - (mm[0, 2] - mm[0, 1]), abs=1e-10)
+
+
+def _staggered(n=90, seed=3):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        first = [0, 2, 3][i % 3]
+        a = rng.normal()
+        for p in [1, 2, 3]:
+            d = int(first > 0 and p >= first)
+            rows.append((i, p, first, i % 9, a + 0.3 * p + 1.5 * d + rng.normal()))
+    return pd.DataFrame(rows, columns=["id", "p", "first", "net", "y"])
+
+
+def test_first_differences_cli_equals_numpy_textbook_fd(tmp_path):
+    df = _staggered()
+    df = df.drop(index=[4, 10])  # two missing unit-rounds: no difference across a gap
+    path = tmp_path / "panel.csv"
+    df.to_csv(path, index=False)
+    out = tmp_path / "fd.csv"
+    code = main(["effects", "--input", str(path), "--unit", "id", "--period", "p", "--outcome", "y",
+                 "--cohort", "first", "--estimator", "fd", "--lang", "en", "--output", str(out)])
+    assert code == 0
+    row = pd.read_csv(out).iloc[0]
+    assert row["method"] == "fd" and row["estimand"] == "att_level"
+    assert row["inference"] == "cluster CRV1 by unit (id)"
+    # numpy: consecutive-round differences, regressors ΔD and period dummies (p = 2, 3)
+    d = df.assign(D=((df["first"] > 0) & (df.p >= df["first"])).astype(float)).set_index(["id", "p"])
+    rows = []
+    for (i, p), r in d.iterrows():
+        if (i, p - 1) in d.index:
+            rows.append((i, r.y - d.loc[(i, p - 1), "y"], r.D - d.loc[(i, p - 1), "D"], p == 2, p == 3))
+    a = np.array(rows, dtype=float)
+    x, dy = a[:, 2:], a[:, 1]
+    beta, *_ = np.linalg.lstsq(x, dy, rcond=None)
+    assert row["estimate"] == pytest.approx(beta[0], abs=1e-10)
+    assert row["n_obs"] == len(a)
+    # CRV1 by unit: G/(G-1)·(N-1)/(N-K)·(X'X)⁻¹ Σ_g s_g s_g' (X'X)⁻¹, K = 3
+    u = dy - x @ beta
+    codes = pd.factorize(a[:, 0])[0]
+    s = np.column_stack([np.bincount(codes, x[:, j] * u) for j in range(3)])
+    inv = np.linalg.inv(x.T @ x)
+    n, g = len(a), codes.max() + 1
+    v = g / (g - 1) * (n - 1) / (n - 3) * inv @ s.T @ s @ inv
+    assert row["std_error"] == pytest.approx(np.sqrt(v[0, 0]), rel=1e-6)
+
+
+@pytest.mark.parametrize("vcov, cov_type", [("iid", "nonrobust"), ("hetero", "HC1"), (None, "HC1")])
+def test_single_period_diff_means_cli_equals_statsmodels(tmp_path, vcov, cov_type):
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(5)
+    n = 150
+    df = pd.DataFrame(dict(pid=np.arange(n), year=2011, treated=rng.integers(0, 2, n), net=np.arange(n) % 10))
+    df["y"] = 2 + 0.8 * df.treated + rng.normal(size=n) * (1 + df.treated)
+    path = tmp_path / "endline.csv"
+    df.to_csv(path, index=False)
+    out = tmp_path / "dm.csv"
+    args = ["effects", "--input", str(path), "--unit", "pid", "--period", "year", "--outcome", "y",
+            "--treated", "treated", "--lang", "en", "--output", str(out)] + (["--vcov", vcov] if vcov else [])
+    assert main(args) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 1 and list(table.columns) == COLUMNS
+    row = table.iloc[0]
+    ref = sm.OLS(df["y"], sm.add_constant(df["treated"].astype(float))).fit(cov_type=cov_type)
+    assert row["method"] == "diff_means" and row["estimand"] == "att_level"
+    assert row["estimate"] == pytest.approx(df.y[df.treated == 1].mean() - df.y[df.treated == 0].mean(), abs=1e-10)
+    assert row["std_error"] == pytest.approx(ref.bse["treated"], rel=1e-10)
+    assert row["inference"] == ("conventional (iid)" if vcov == "iid" else "heteroskedasticity-robust (HC1)")
+
+
+def test_single_period_diff_means_clustered_and_design_flag(tmp_path):
+    sm = pytest.importorskip("statsmodels.api")
+    df = _staggered()
+    df["treated"] = (df["first"] > 0).astype(int)
+    path = tmp_path / "panel.csv"
+    df.to_csv(path, index=False)
+    out = tmp_path / "dm.csv"
+    assert main(["effects", "--input", str(path), "--unit", "id", "--period", "p", "--outcome", "y",
+                 "--treated", "treated", "--design", "cross_section", "--cluster", "net", "--lang", "en",
+                 "--output", str(out)]) == 0
+    row = pd.read_csv(out).iloc[0]
+    last = df[df.p == 3]
+    ref = sm.OLS(last["y"], sm.add_constant(last["treated"].astype(float))).fit(
+        cov_type="cluster", cov_kwds={"groups": last["net"]})
+    assert row["estimate"] == pytest.approx(ref.params["treated"], abs=1e-10)
+    assert row["std_error"] == pytest.approx(ref.bse["treated"], rel=1e-10)
+    assert row["note"].endswith("comparison in the last period 3; other periods not used")

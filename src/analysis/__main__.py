@@ -47,6 +47,10 @@ def _effects_parser(sub) -> None:
                    choices=["simple", "group", "dynamic", "calendar"], help="Callaway-Sant'Anna aggregations")
     p.add_argument("--base-period", default="varying", choices=["varying", "universal"], help="Callaway-Sant'Anna base period")
     p.add_argument("--est-method", default="dr", choices=["dr", "reg", "ipw"], help="Callaway-Sant'Anna 2x2 estimator")
+    p.add_argument("--estimator", default="twfe", choices=["twfe", "fd"],
+                   help="fd: first differences with period effects (one 'fd' row per outcome × level)")
+    p.add_argument("--design", default=None, choices=["panel", "cross_section"],
+                   help="cross_section: difference in means in one period (automatic with one period)")
     p.add_argument("--output", required=True, type=Path, help="output CSV")
 
 
@@ -72,7 +76,8 @@ def _run_effects(args) -> int:
             methods=args.methods, wild_reps=args.wild_reps, seed=args.seed, alpha=args.alpha,
             controls=args.controls, vcov=args.vcov, unit_fe=not args.no_unit_fe,
             wild_ci=not args.no_wild_ci, lang=args.lang, progress=True,
-            aggregations=args.aggregations, base_period=args.base_period, est_method=args.est_method)
+            aggregations=args.aggregations, base_period=args.base_period, est_method=args.est_method,
+            estimator=args.estimator, design=args.design)
     except ValueError as exc:
         print(f"error: {args.input}: {exc}", file=sys.stderr)
         return 2

@@ -103,6 +103,31 @@ def validate(panel: pd.DataFrame, spec: EffectSpec) -> None:
         _validate_cohort(panel, spec, periods)
 
 
+def validate_cross_section(panel: pd.DataFrame, spec: EffectSpec) -> None:
+    """Single-period comparison: columns exist, ``treated`` is 0/1 with both groups in the last period."""
+    if not isinstance(panel, pd.DataFrame):
+        raise ValueError("panel must be a pandas DataFrame")
+    if not spec.outcomes:
+        raise ValueError("outcomes: give at least one outcome column")
+    for col, role in [(spec.unit, "unit"), (spec.period, "period"), (spec.cluster, "cluster"),
+                      (spec.treated, "treated"), *[(y, "outcome") for y in spec.outcomes],
+                      *[(g, "group") for g in spec.groups]]:
+        _require(panel, col, role)
+    if spec.treated is None or spec.cohort is not None:
+        raise ValueError("cross_section design: give treated (0/1 column); cohort is for panels")
+    if spec.vcov is not None and spec.vcov not in VCOV_TYPES:
+        raise ValueError(f"vcov {spec.vcov!r} not supported; use one of {list(VCOV_TYPES)}")
+    if not 0 < spec.alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {spec.alpha}")
+    last = panel[panel[spec.period] == panel[spec.period].max()]
+    if not last[spec.treated].isin([0, 1, True, False]).all():
+        raise ValueError(f"column {spec.treated!r} (treated) must be 0/1")
+    if last[spec.treated].astype(int).nunique() < 2:
+        raise ValueError(f"treatment spec: column {spec.treated!r} (treated) has no treated or no comparison units")
+    if last.duplicated([spec.unit]).any():
+        raise ValueError(f"duplicate {spec.unit!r} in period {last[spec.period].iloc[0]}")
+
+
 UNIT_FE_METHODS = ("did_twfe", "did_wild", "pct_effect", "cs_never", "cs_notyet")
 MIN_REPEATED_SHARE = 0.5  # below this share of units seen in 2+ periods: repeated cross-sections
 
