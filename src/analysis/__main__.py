@@ -6,6 +6,9 @@ Example (Card & Krueger)::
         --treated state --first-post 2 --group chain --output effects.csv
 
 Staggered adoption: ``--cohort first_treated`` instead of ``--treated/--first-post``.
+Inference: without ``--cluster`` every method clusters by ``--unit``; ``--vcov hetero|iid`` = none.
+Designs: ``--estimator fd`` (first differences); one period or ``--design cross_section``
+(difference in means, ``diff_means``); repeated cross-sections need ``--no-unit-fe`` (exit 2).
 Input: CSV or Parquet. Output: the tidy table of ``analysis.effects.estimate_effects`` as CSV.
 """
 
