@@ -41,7 +41,7 @@ def test_card_krueger_all_stores_unit_fe_uses_balanced_stores(ck):
     # unit fixed effects drop the 26 singleton stores: same 2.75 / 1.34, said in the note
     est, se, dec = _pub("card_krueger", "did_fte_balanced")
     row = estimate_effects(ck, "store_id", "wave", ["fte"], treated="state", first_post=2,
-                           methods=["did_twfe"]).iloc[0]
+                           methods=["did_twfe"], vcov="hetero").iloc[0]
     assert (round(row["estimate"], dec), round(row["std_error"], dec)) == (est, se)
     assert row["note"].startswith("26 filas con resultado no faltante excluidas")
 

@@ -6,6 +6,9 @@ Example (Card & Krueger)::
         --treated state --first-post 2 --group chain --output effects.csv
 
 Staggered adoption: ``--cohort first_treated`` instead of ``--treated/--first-post``.
+Inference: without ``--cluster`` every method clusters by ``--unit``; ``--vcov hetero|iid`` = none.
+Designs: ``--estimator fd`` (first differences); one period or ``--design cross_section``
+(difference in means, ``diff_means``); repeated cross-sections need ``--no-unit-fe`` (exit 2).
 Input: CSV or Parquet. Output: the tidy table of ``analysis.effects.estimate_effects`` as CSV.
 """
 
@@ -34,7 +37,8 @@ def _effects_parser(sub) -> None:
     p.add_argument("--group", nargs="*", default=[], help="grouping column(s): results per value")
     p.add_argument("--cluster", help="cluster column (CRV1, wild cluster bootstrap)")
     p.add_argument("--controls", nargs="*", default=[], help="control columns added to the DiD formula")
-    p.add_argument("--vcov", default="hetero", choices=["hetero", "iid"], help="s.e. without --cluster")
+    p.add_argument("--vcov", default=None, choices=["hetero", "iid"],
+                   help="no clustering: HC1 (hetero) or iid s.e.; default without --cluster = CRV1 by --unit")
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     p.add_argument("--wild-reps", type=int, default=999, help="bootstrap replications")
     p.add_argument("--seed", type=int, default=20111231)
@@ -46,6 +50,10 @@ def _effects_parser(sub) -> None:
                    choices=["simple", "group", "dynamic", "calendar"], help="Callaway-Sant'Anna aggregations")
     p.add_argument("--base-period", default="varying", choices=["varying", "universal"], help="Callaway-Sant'Anna base period")
     p.add_argument("--est-method", default="dr", choices=["dr", "reg", "ipw"], help="Callaway-Sant'Anna 2x2 estimator")
+    p.add_argument("--estimator", default="twfe", choices=["twfe", "fd"],
+                   help="fd: first differences with period effects (one 'fd' row per outcome × level)")
+    p.add_argument("--design", default=None, choices=["panel", "cross_section"],
+                   help="cross_section: difference in means in one period (automatic with one period)")
     p.add_argument("--output", required=True, type=Path, help="output CSV")
 
 
@@ -71,7 +79,8 @@ def _run_effects(args) -> int:
             methods=args.methods, wild_reps=args.wild_reps, seed=args.seed, alpha=args.alpha,
             controls=args.controls, vcov=args.vcov, unit_fe=not args.no_unit_fe,
             wild_ci=not args.no_wild_ci, lang=args.lang, progress=True,
-            aggregations=args.aggregations, base_period=args.base_period, est_method=args.est_method)
+            aggregations=args.aggregations, base_period=args.base_period, est_method=args.est_method,
+            estimator=args.estimator, design=args.design)
     except ValueError as exc:
         print(f"error: {args.input}: {exc}", file=sys.stderr)
         return 2

@@ -27,16 +27,20 @@ def before_after_rows(df: pd.DataFrame, y: str, spec: EffectSpec, lang: str) -> 
     d = pair[last] - pair[first]
     est, se = d.mean(), d.std(ddof=1) / np.sqrt(n)
     lo, hi, p = t_ci(est, se, n - 1, spec.alpha)
-    level = make_row("before_after", est, se, lo, hi, p,
+    level = make_row("before_after", est, se, lo, hi, p, estimand="before_after_change",
                      inference=t("effects.inf_paired", lang), **common)
     # percent change: ratio of means, delta method on the paired sample
     m0, m1 = pair[first].mean(), pair[last].mean()
+    if abs(m0) <= 1e-12 * max(float(pair.abs().max().max()), 1.0):
+        return [level, make_row("before_after_pct", np.nan, estimand="before_after_pct_ratio",
+                                inference=t("effects.inf_paired_delta", lang),
+                                note=t("effects.note_zero_baseline", lang, mean=0), **common)]
     cov = np.cov(pair[first], pair[last], ddof=1) / n
     r = m1 / m0
     var_r = (cov[1, 1] + r**2 * cov[0, 0] - 2 * r * cov[0, 1]) / m0**2
     pct, pct_se = 100 * (r - 1), 100 * np.sqrt(max(var_r, 0.0))
     plo, phi, pp = t_ci(pct, pct_se, n - 1, spec.alpha)
-    pct_row = make_row("before_after_pct", pct, pct_se, plo, phi, pp,
+    pct_row = make_row("before_after_pct", pct, pct_se, plo, phi, pp, estimand="before_after_pct_ratio",
                        inference=t("effects.inf_paired_delta", lang),
                        note=t("effects.note_ba_pct", lang), **common)
     return [level, pct_row]

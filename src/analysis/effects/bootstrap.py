@@ -62,6 +62,17 @@ class WildStats:
         # t_hat; rounding must not decide it: ties do not count, as in pyfixest's result
         return float(np.mean(np.abs(t_boot) > np.abs(t_hat) * (1 + TIE_RTOL)))
 
+    def pvalue_floor(self, b0: float = 0.0) -> float:
+        """Reported p-value, never exactly 0: (1 + #{|t*| ≥ |t|})/(B + 1) (the sample counts as one
+        draw; ties count). Under full enumeration the draws already include the sample itself
+        (v = ±1), so the exact randomisation p-value #{|t*| ≥ |t|}/2^G is used (≥ 2/2^G)."""
+        t_hat = abs(self.beta - b0) / self.se_raw
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hits = int(np.sum(np.abs(self.t_boot(b0)) >= t_hat * (1 - TIE_RTOL)))
+        if self.full_enumeration:
+            return hits / self.reps
+        return (1 + hits) / (self.reps + 1)
+
     def t_boot(self, b0: float = 0.0) -> np.ndarray:
         den = self.d_yy - 2 * b0 * self.d_xy + b0 * b0 * self.d_xx
         return (self.n_y - b0 * self.n_x) / np.sqrt(den)
@@ -187,16 +198,19 @@ def _drawwise_stats(y, x, a, c, fe, codes, reps, draws, beta, se_raw, full) -> W
 
 
 def invert(stats: WildStats, alpha: float, est: float, se: float, k_max: float = 8.0,
-           steps: int = 60) -> tuple[float, float]:
-    """CI {b0 : p(b0) >= alpha} by bisection on each side of est (brackets ±2, 4, k_max s.e.)."""
-    return (_bound(stats, alpha, est, se, -1, k_max, steps), _bound(stats, alpha, est, se, +1, k_max, steps))
+           steps: int = 60, floor: bool = False) -> tuple[float, float]:
+    """CI {b0 : p(b0) >= alpha} by bisection on each side of est (brackets ±2, 4, k_max s.e.).
+
+    ``floor``: invert the reported p-value (``pvalue_floor``) instead of wildboottest's."""
+    pv = stats.pvalue_floor if floor else stats.pvalue
+    return (_bound(pv, alpha, est, se, -1, k_max, steps), _bound(pv, alpha, est, se, +1, k_max, steps))
 
 
-def _bound(stats, alpha, est, se, direction, k_max, steps) -> float:
+def _bound(pv, alpha, est, se, direction, k_max, steps) -> float:
     inside, outside = est, None
     for k in (2.0, 4.0, k_max):
         cand = est + direction * k * se
-        if stats.pvalue(cand) < alpha:
+        if pv(cand) < alpha:
             outside = cand
             break
         inside = cand
@@ -204,7 +218,7 @@ def _bound(stats, alpha, est, se, direction, k_max, steps) -> float:
         return np.nan
     for _ in range(steps):
         mid = (inside + outside) / 2
-        if stats.pvalue(mid) < alpha:
+        if pv(mid) < alpha:
             outside = mid
         else:
             inside = mid
@@ -237,11 +251,11 @@ def wild_rows(df: pd.DataFrame, y: str, spec: EffectSpec, lang: str, n_clusters:
     se = float(fit.se()[TREAT_POST])
     weights = weights_for(n_clusters if spec.cluster else None)
     stats = stats_from_fit(fit, spec, weights)
-    p = stats.pvalue(0.0)
-    notes = [t("effects.note_wild_se", lang)]
+    p = stats.pvalue_floor(0.0)
+    notes = [t("effects.note_wild_se", lang), t("effects.note_wild_p_floor", lang)]
     lo = hi = np.nan
     if ci:
-        lo, hi = invert(stats, spec.alpha, est, se)
+        lo, hi = invert(stats, spec.alpha, est, se, floor=True)
         notes.append(t("effects.note_wild_ci", lang, seed=spec.seed))
         if not (np.isfinite(lo) and np.isfinite(hi)):
             notes.append(t("effects.note_wild_ci_failed", lang, k=8))
@@ -251,6 +265,6 @@ def wild_rows(df: pd.DataFrame, y: str, spec: EffectSpec, lang: str, n_clusters:
         inf = t("effects.inf_wild", lang, weights=wname, reps=spec.wild_reps, cluster=spec.cluster)
     else:
         inf = t("effects.inf_wild_hc", lang, weights=wname, reps=spec.wild_reps)
-    return [make_row("did_wild", est, se, lo, hi, p, n_obs=int(fit._N), n_units=n_units_used(fit, spec.unit),
+    return [make_row("did_wild", est, se, lo, hi, p, estimand="att_level", n_obs=int(fit._N), n_units=n_units_used(fit, spec.unit),
                      comparison=comparison_label(df, spec, lang), inference=inf,
                      note="; ".join(filter(None, notes)))]

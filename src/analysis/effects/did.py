@@ -18,7 +18,9 @@ def vcov_arg(spec_vcov: str, cluster: str | None):
     return {"CRV1": cluster} if cluster else spec_vcov
 
 
-def inference_label(spec_vcov: str, cluster: str | None, lang: str) -> str:
+def inference_label(spec_vcov: str | None, cluster: str | None, lang: str, unit: str | None = None) -> str:
+    if cluster and cluster == unit and spec_vcov is None:
+        return t("effects.inf_crv1_unit", lang, cluster=cluster)
     if cluster:
         return t("effects.inf_crv1", lang, cluster=cluster)
     return t(f"effects.inf_{spec_vcov}", lang)
@@ -68,9 +70,9 @@ def twfe_rows(df: pd.DataFrame, y: str, spec: EffectSpec, lang: str) -> list[dic
     fit = fit_treat_post(df, y, spec)
     b, se, _, _, p = _coef(fit, TREAT_POST)
     lo, hi = _ci(fit, TREAT_POST, spec.alpha)
-    return [make_row("did_twfe", b, se, lo, hi, p, n_obs=int(fit._N), n_units=n_units_used(fit, spec.unit),
+    return [make_row("did_twfe", b, se, lo, hi, p, estimand="att_level", n_obs=int(fit._N), n_units=n_units_used(fit, spec.unit),
                      comparison=comparison_label(df, spec, lang),
-                     inference=inference_label(spec.vcov, spec.cluster, lang),
+                     inference=inference_label(spec.vcov, spec.cluster, lang, spec.unit),
                      note=dropped_note(df, y, fit, lang))]
 
 
@@ -84,24 +86,70 @@ def pct_rows(df: pd.DataFrame, y: str, spec: EffectSpec, lang: str) -> list[dict
     """pct_effect: 100(exp(b)-1) from a log-outcome DiD, or ATT over the counterfactual mean."""
     vals = df[y].dropna()
     common = dict(comparison=comparison_label(df, spec, lang),
-                  inference=inference_label(spec.vcov, spec.cluster, lang))
+                  inference=inference_label(spec.vcov, spec.cluster, lang, spec.unit))
     if (vals > 0).all():
         logdf = df.assign(**{f"_log_{y}": np.log(df[y])})
         fit = fit_treat_post(logdf, f"_log_{y}", spec)
         b, se, _, _, p = _coef(fit, TREAT_POST)
         lo, hi = _ci(fit, TREAT_POST, spec.alpha)
         tr = lambda v: 100 * (np.exp(v) - 1)  # noqa: E731
-        return [make_row("pct_effect", tr(b), 100 * np.exp(b) * se, tr(lo), tr(hi), p,
+        return [make_row("pct_effect", tr(b), 100 * np.exp(b) * se, tr(lo), tr(hi), p, estimand="pct_exp_log_did",
                          n_obs=int(fit._N), n_units=n_units_used(fit, spec.unit), note=t("effects.note_pct_log", lang), **common)]
     fit = fit_treat_post(df, y, spec)
-    b, se, _, _, _ = _coef(fit, TREAT_POST)
-    post = df.loc[(df[TREAT_POST] == 1) & df[y].notna(), y].mean()
-    cf = post - b
-    pct = 100 * b / cf
-    pct_se = 100 * abs(post) / cf**2 * se
+    b = float(fit.coef()[TREAT_POST])
+    pct, pct_se, cf = ratio_pct(fit, y, spec)
+    base = dict(n_obs=int(fit._N), n_units=n_units_used(fit, spec.unit), estimand="pct_ratio_counterfactual", **common)
+    if not np.isfinite(cf) or is_zero(cf, pct_scale(df, y)):
+        return [make_row("pct_effect", np.nan, note=t("effects.note_zero_baseline", lang, mean=0), **base)]
     lo, hi, p = t_ci(pct, pct_se, int(fit._df_t), spec.alpha)
-    return [make_row("pct_effect", pct, pct_se, lo, hi, p, n_obs=int(fit._N), n_units=n_units_used(fit, spec.unit),
-                     note=t("effects.note_pct_ratio", lang), **common)]
+    return [make_row("pct_effect", pct, pct_se, lo, hi, p, note=t("effects.note_pct_ratio_delta", lang), **base)]
+
+
+def pct_scale(df: pd.DataFrame, y: str) -> float:
+    vals = df[y].abs()
+    return float(vals.max()) if vals.notna().any() else 1.0
+
+
+def is_zero(value: float, scale: float) -> bool:
+    """A baseline mean that is 0 up to rounding (1e-12 of the outcome's scale)."""
+    return abs(value) <= 1e-12 * max(scale, 1.0)
+
+
+def ratio_pct(fit, y: str, spec: EffectSpec) -> tuple[float, float, float]:
+    """100·b/(m − b) and its delta-method s.e. with the counterfactual mean m − b estimated.
+
+    m = mean of ``y`` over the treated post rows of the estimation sample (n1 rows). With the
+    gradient of g(b, m) = 100·b/(m − b), ∇g = 100·(m, −b)/(m − b)², Var(g) = ∇g' V ∇g where V is
+    the joint covariance of (b, m) from their influence functions: ψ_b = (X̃(X̃'X̃)⁻¹)_i·û_i
+    (demeaned design, OLS residual) and ψ_m = 1[treated post]·(y_i − m)/n1, summed within
+    clusters (each row its own cluster without clustering) and scaled by one factor so that
+    V_bb equals the model's Var(b) (its small-sample correction applies to the whole V).
+    Returns (pct, se, m − b).
+    """
+    data = fit._data
+    j = list(fit._coefnames).index(TREAT_POST)
+    b = float(fit.coef()[TREAT_POST])
+    se_b = float(fit.se()[TREAT_POST])
+    x = np.asarray(fit._X, dtype=float)
+    a = (x @ np.linalg.pinv(x.T @ x))[:, j]
+    u = np.ravel(np.asarray(fit._u_hat, dtype=float))
+    yv = data[y].to_numpy(dtype=float)
+    tp = data[TREAT_POST].to_numpy() == 1
+    n1 = int(tp.sum())
+    m = float(yv[tp].mean())
+    cf = m - b
+    psi = np.column_stack([a * u, np.where(tp, yv - m, 0.0) / n1])
+    if spec.cluster:
+        codes = pd.factorize(data[spec.cluster])[0]
+        s = np.column_stack([np.bincount(codes, psi[:, k]) for k in range(2)])
+    else:
+        s = psi
+    v = s.T @ s
+    v *= se_b**2 / v[0, 0] if v[0, 0] > 0 else np.nan
+    if not np.isfinite(cf) or is_zero(cf, float(np.nanmax(np.abs(yv))) if len(yv) else 1.0):
+        return np.nan, np.nan, cf
+    grad = 100 * np.array([m, -b]) / cf**2
+    return 100 * b / cf, float(np.sqrt(max(grad @ v @ grad, 0.0))), cf
 
 
 def fit_twfe(panel: pd.DataFrame, outcome: str, regressors: list[str], unit: str,

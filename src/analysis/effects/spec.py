@@ -31,7 +31,7 @@ class EffectSpec:
     cluster: str | None = None
     controls: list[str] = field(default_factory=list)
     methods: list[str] = field(default_factory=lambda: list(METHODS))
-    vcov: str = "hetero"
+    vcov: str | None = None   # None: CRV1 by cluster, else by unit; "hetero"/"iid" = no clustering
     unit_fe: bool = True
     wild_reps: int = 999
     seed: int = 20111231
@@ -79,7 +79,7 @@ def validate(panel: pd.DataFrame, spec: EffectSpec) -> None:
     unknown = [m for m in spec.methods if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
-    if spec.vcov not in VCOV_TYPES:
+    if spec.vcov is not None and spec.vcov not in VCOV_TYPES:
         raise ValueError(f"vcov {spec.vcov!r} not supported; use one of {list(VCOV_TYPES)}")
     _validate_cs_options(spec)
     if not 0 < spec.alpha < 1:
@@ -94,12 +94,55 @@ def validate(panel: pd.DataFrame, spec: EffectSpec) -> None:
         rows = list(panel.index[dup][:5])
         raise ValueError(f"duplicate {spec.unit!r} × {spec.period!r} pairs in rows {rows}")
     periods = np.sort(panel[spec.period].unique())
+    _validate_repeated(panel, spec)
     if len(periods) < 2:
         raise ValueError(f"column {spec.period!r} (period) needs at least two distinct periods")
     if has_flag:
         _validate_flag(panel, spec, periods)
     else:
         _validate_cohort(panel, spec, periods)
+
+
+def validate_cross_section(panel: pd.DataFrame, spec: EffectSpec) -> None:
+    """Single-period comparison: columns exist, ``treated`` is 0/1 with both groups in the last period."""
+    if not isinstance(panel, pd.DataFrame):
+        raise ValueError("panel must be a pandas DataFrame")
+    if not spec.outcomes:
+        raise ValueError("outcomes: give at least one outcome column")
+    for col, role in [(spec.unit, "unit"), (spec.period, "period"), (spec.cluster, "cluster"),
+                      (spec.treated, "treated"), *[(y, "outcome") for y in spec.outcomes],
+                      *[(g, "group") for g in spec.groups]]:
+        _require(panel, col, role)
+    if spec.treated is None or spec.cohort is not None:
+        raise ValueError("cross_section design: give treated (0/1 column); cohort is for panels")
+    if spec.vcov is not None and spec.vcov not in VCOV_TYPES:
+        raise ValueError(f"vcov {spec.vcov!r} not supported; use one of {list(VCOV_TYPES)}")
+    if not 0 < spec.alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {spec.alpha}")
+    last = panel[panel[spec.period] == panel[spec.period].max()]
+    if not last[spec.treated].isin([0, 1, True, False]).all():
+        raise ValueError(f"column {spec.treated!r} (treated) must be 0/1")
+    if last[spec.treated].astype(int).nunique() < 2:
+        raise ValueError(f"treatment spec: column {spec.treated!r} (treated) has no treated or no comparison units")
+    if last.duplicated([spec.unit]).any():
+        raise ValueError(f"duplicate {spec.unit!r} in period {last[spec.period].iloc[0]}")
+
+
+UNIT_FE_METHODS = ("did_twfe", "did_wild", "pct_effect", "cs_never", "cs_notyet")
+MIN_REPEATED_SHARE = 0.5  # below this share of units seen in 2+ periods: repeated cross-sections
+
+
+def _validate_repeated(panel: pd.DataFrame, spec: EffectSpec) -> None:
+    """Repeated cross-sections (a different sample each round) cannot take unit fixed effects."""
+    if not spec.unit_fe or not any(m in UNIT_FE_METHODS for m in spec.methods):
+        return
+    seen = panel.groupby(spec.unit)[spec.period].nunique()
+    share = float((seen >= 2).mean()) if len(seen) else 0.0
+    if share < MIN_REPEATED_SHARE:
+        raise ValueError(
+            f"repeated cross-sections: only {share:.0%} of {spec.unit!r} units are observed in 2+ periods, "
+            f"unit fixed effects are not identified; use --no-unit-fe (unit_fe=False) for a pooled DiD "
+            f"of group means, or --methods without did_twfe/did_wild/pct_effect/cs_*")
 
 
 def _validate_cs_options(spec: EffectSpec) -> None:
