@@ -120,7 +120,7 @@ def wild(s: Balanced, reps: int, seed: int, alpha: float = 0.05, ci: bool = True
     lo = hi = np.nan
     if ci:
         b, se, _, _ = twfe(s, alpha=alpha)
-        lo, hi = invert(st, alpha, b, se)
+        lo, hi = invert(st, alpha, b, se, floor=True)   # as the project: the reported (floored) p-value
     return st, lo, hi
 
 
