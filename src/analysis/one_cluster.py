@@ -50,7 +50,6 @@ def one_cluster_rows(df: pd.DataFrame, y: str, *, period: str, cluster: str, fir
     if len(tclusters) != 1:
         raise ValueError(f"one_cluster_rows: the sample has {len(tclusters)} treated clusters, needs 1")
     work = df[[period, cluster, first_post, y]].copy()
-    note = t("effects_report.note_cluster_t", lang)
     if log:
         bad = work[y].notna() & (work[y] <= 0)
         if bad.any():
@@ -70,6 +69,7 @@ def one_cluster_rows(df: pd.DataFrame, y: str, *, period: str, cluster: str, fir
     if g0 < 2:
         return [make_row(method, _pct(est) if log else est, note=t("effects_report.note_cluster_t_few", lang, g0=g0),
                          **common)]
+    note = t("effects_report.note_cluster_t", lang, g0=g0, df=g0 - 1, g=g0 + 1, pmin=f"{1 / (g0 + 1):.3f}")
     se = float(dc.std(ddof=1) * np.sqrt(1 + 1 / g0))
     lo, hi, p = t_ci(est, se, g0 - 1, alpha)
     if log:
