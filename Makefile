@@ -18,10 +18,13 @@ LANG_REPORT ?= es
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 P := data/processed
-R := reports
 B := build
+# Reports are built into a staging folder; `make report` publishes it to reports/ only when every
+# report of the build succeeded (analysis.publish), so reports/ always holds one complete build.
+R := $(B)/stage
+PUBLISH_DIR := reports
 STAMP := $(VENV)/.installed
-BUILD_NB := $(PY) -m analysis.build run
+BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(P) --reports-dir $(R)
 
 # Inputs of each step (a change re-runs only the steps downstream of it).
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
@@ -73,7 +76,7 @@ $(P)/published.stamp: notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(
 	touch $@
 
 # 2. Survey: read, validate, clean, pseudonymize.
-$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(DATA) $(SURVEY_FILES) $(SURVEY_SRC) \
+$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) $(SURVEY_SRC) \
                  data/raw/published/networks.csv | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
 	touch $@
@@ -107,14 +110,22 @@ FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py sr
 # them (imports paid once per worker, not once per factsheet).
 $(FACTSHEETS) &: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp \
                $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC) | $(STAMP)
-	$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))"
+	@$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))" \
+	  --processed-dir $(P) --reports-dir $(R) --build-dir $(B)/fichas
 
 ALL_REPORTS := $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS)
+.PHONY: all-reports
+all-reports: $(ALL_REPORTS)
+	@:
 
 # The reports fan out over the machine's cores (JOBS); the pipeline steps run in dependency order.
+# The config and every file it names are checked first (a missing or misnamed file is reported
+# by the config loader, not by make); then the build runs under a lock and is published whole.
 report: $(STAMP) ## build every report (HTML + PDF) on DATA, in parallel over JOBS processes
-	@$(MAKE) --no-print-directory -j$(JOBS) $(ALL_REPORTS)
-	@echo "[report] up to date: $(R)/ (main report, data-quality report, $(words $(FACTSHEETS)) factsheets)"
+	@$(PY) -m analysis.survey.preflight "$(DATA)"
+	@$(PY) -m analysis.publish --stage $(R) --to $(PUBLISH_DIR) --lock $(B)/report.lock -- \
+	  $(MAKE) --no-print-directory -j$(JOBS) all-reports
+	@echo "[report] up to date: $(PUBLISH_DIR)/ (main report, data-quality report, $(words $(FACTSHEETS)) factsheets)"
 
 reports: report
 
@@ -136,8 +147,8 @@ simulate: $(STAMP) ## coverage simulation of the project's design (DRAWS=1000; w
 	$(PY) -m analysis.coverage --draws $(DRAWS) --jobs $(JOBS) --output $(B)/coverage.csv
 
 clean: ## remove generated outputs (keeps .venv)
-	rm -rf $(B) $(R)/* $(P)/*
-	touch $(R)/.gitkeep $(P)/.gitkeep
+	rm -rf $(B) $(PUBLISH_DIR)/* $(P)/*
+	touch $(PUBLISH_DIR)/.gitkeep $(P)/.gitkeep
 
 distclean: clean ## also remove the virtual environment
 	rm -rf $(VENV)

@@ -48,14 +48,35 @@ def _ipc_kernel_manager():
     return IPCKernelManager
 
 
-def default_parameters(lang: str = "es") -> dict:
+# Exceptions that describe a problem of the delivery or the config, not of the code: the user
+# sees only their message (the traceback goes to the log file).
+USER_ERRORS = {"SurveyConfigError", "SurveyValidationError", "PIILeakError"}
+
+
+class UserFacingError(Exception):
+    """A notebook stopped on a problem of the user's data or config; ``str()`` is the message only."""
+
+    def __init__(self, message: str, log_path: Path | None = None):
+        self.log_path = log_path
+        super().__init__(message)
+
+
+def default_parameters(lang: str = "es", reports_dir: Path | None = None,
+                       processed_dir: Path | None = None) -> dict:
     """Parameters every notebook takes, as absolute paths (papermill runs in ``notebooks/``)."""
     return {
         "raw_dir": str(paths.DATA_RAW),
-        "processed_dir": str(paths.DATA_PROCESSED),
-        "reports_dir": str(paths.REPORTS),
+        "processed_dir": str(Path(processed_dir or paths.DATA_PROCESSED).resolve()),
+        "reports_dir": str(Path(reports_dir or paths.REPORTS).resolve()),
         "lang": lang,
     }
+
+
+def public_mode() -> int:
+    """0666 minus the umask: the mode ``open()`` would give (mkstemp gives 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @contextmanager
@@ -78,8 +99,10 @@ def atomic_outputs(*targets: Path | None):
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
         raise
+    mode = public_mode()
     for tmp, target in zip(temps, targets):
         if tmp is not None:
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
 
 
@@ -88,17 +111,54 @@ def execute(notebook: Path, executed: Path, parameters: dict, progress: bool = T
     import papermill as pm
 
     start = time.perf_counter()
-    with atomic_outputs(executed) as (tmp,):
-        pm.execute_notebook(
-            str(notebook),
-            str(tmp),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            cwd=str(Path(notebook).resolve().parent),
-            progress_bar=progress,
-            kernel_manager_class=_ipc_kernel_manager(),
-        )
+    try:
+        with atomic_outputs(executed) as (tmp,):
+            pm.execute_notebook(
+                str(notebook),
+                str(tmp),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(Path(notebook).resolve().parent),
+                progress_bar=progress,
+                kernel_manager_class=_ipc_kernel_manager(),
+            )
+    except pm.PapermillExecutionError as exc:
+        if exc.ename in USER_ERRORS:
+            raise UserFacingError(exc.evalue, write_error_log(Path(executed), str(exc))) from None
+        raise
     return time.perf_counter() - start
+
+
+def write_error_log(executed: Path, text: str) -> Path:
+    """Keep the full papermill error (cell, traceback) next to the executed notebook."""
+    log = Path(executed).with_suffix(".error.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(_strip_ansi(text), encoding="utf-8")
+    return log
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+def error_summary(exc: BaseException) -> str:
+    """``Name: message`` of the error raised inside the notebook (or of ``exc`` itself)."""
+    if isinstance(exc, UserFacingError):
+        return str(exc)
+    name = getattr(exc, "ename", None) or type(exc).__name__
+    value = getattr(exc, "evalue", None)
+    value = str(exc) if value is None else value
+    return f"{name}: {_strip_ansi(value).strip()}"
+
+
+def user_error_text(exc: UserFacingError) -> str:
+    """What ``make`` prints: the message, then where the full log is."""
+    lines = [str(exc).rstrip()]
+    if exc.log_path is not None:
+        lines.append(f"(full log: {paths.display(exc.log_path)}; reports/ was not changed)")
+    return "\n".join(lines)
 
 
 def run(
@@ -111,11 +171,12 @@ def run(
     parameters: dict | None = None,
     lang: str = "es",
     progress: bool = True,
+    reports_dir: Path | None = None,
 ) -> dict:
     """Execute then render one report. Returns timings in seconds per stage."""
     from analysis.render import render
 
-    params = {**default_parameters(lang), **(parameters or {})}
+    params = {**default_parameters(lang, reports_dir), **(parameters or {})}
     timings = {"papermill": execute(Path(notebook), Path(executed), params, progress=progress)}
     start = time.perf_counter()
     with atomic_outputs(html, pdf) as (tmp_html, tmp_pdf):
@@ -160,21 +221,33 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--subtitle", default="")
     r.add_argument("--lang", default="es")
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    r.add_argument("--reports-dir", type=Path, default=None,
+                   help="folder the notebook writes its exports to (default: reports/)")
+    r.add_argument("--processed-dir", type=Path, default=None,
+                   help="folder of the processed data (default: data/processed)")
     r.add_argument("--no-render", action="store_true", help="execute only (pipeline steps)")
     args = parser.parse_args(argv)
 
     params = _parse_params(args.parameter)
+    if args.processed_dir is not None:
+        params.setdefault("processed_dir", str(args.processed_dir.resolve()))
     try:
         if args.no_render:
-            secs = execute(args.notebook, args.executed, {**default_parameters(args.lang), **params})
+            secs = execute(args.notebook, args.executed,
+                           {**default_parameters(args.lang, args.reports_dir), **params})
             log_timings(args.executed, {"papermill": secs})
             print(f"[build] {args.notebook.name}: papermill {secs:.1f} s", file=sys.stderr)
         else:
             t = run(args.notebook, args.executed, args.html, args.pdf, args.title, args.subtitle,
-                    params, args.lang)
+                    params, args.lang, reports_dir=args.reports_dir)
             print(f"[build] {args.notebook.name}: {describe(t)}", file=sys.stderr)
-    except Exception as exc:  # papermill's error already names the failing cell
-        print(f"[build] ERROR in {args.notebook}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except UserFacingError as exc:
+        print(user_error_text(exc), file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug, not a data problem: the last error line, details in the log
+        log = write_error_log(args.executed, f"{type(exc).__name__}: {exc}")
+        print(f"[build] internal error in {args.notebook.name}: {error_summary(exc)}\n"
+              f"(full log: {paths.display(log)}; reports/ was not changed)", file=sys.stderr)
         return 1
     return 0
 

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from analysis import paths
-from analysis.build import describe
+from analysis.build import describe, error_summary
 
 NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
 CHAINS = {"mango": "Cadena de mango", "lacteos": "Cadena de lácteos"}
@@ -33,13 +33,18 @@ def units(raw_dir: Path | None = None) -> list[dict]:
     return out
 
 
-def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_dir: Path) -> tuple[str, dict]:
+def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_dir: Path,
+               processed_dir: Path | None = None) -> tuple[str, dict]:
     from analysis.build import run
 
     stem = f"ficha_{unit['unit_id']}"
-    params = {"unit_kind": unit["unit_kind"], "unit_id": unit["unit_id"]}
+    # the notebook writes its exports under reports_dir/fichas, next to the factsheet itself
+    params = {"unit_kind": unit["unit_kind"], "unit_id": unit["unit_id"],
+              "reports_dir": str(Path(out_dir).resolve().parent)}
     if config:
         params["config_path"] = config
+    if processed_dir:
+        params["processed_dir"] = str(Path(processed_dir).resolve())
     timings = run(
         NOTEBOOK,
         build_dir / f"{stem}.ipynb",
@@ -55,7 +60,8 @@ def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_d
 
 
 def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
-              out_dir: Path | None = None, build_dir: Path | None = None) -> dict[str, dict]:
+              out_dir: Path | None = None, build_dir: Path | None = None,
+              processed_dir: Path | None = None) -> dict[str, dict]:
     out_dir = Path(out_dir or paths.REPORTS / "fichas")
     build_dir = Path(build_dir or paths.BUILD / "fichas")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +70,7 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
     results, failures = {}, []
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_build_one, u, lang, config, out_dir, build_dir): u for u in todo}
+        futures = {pool.submit(_build_one, u, lang, config, out_dir, build_dir, processed_dir): u for u in todo}
         for i, fut in enumerate(as_completed(futures), 1):
             unit = futures[fut]
             try:
@@ -72,7 +78,7 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
                 results[stem] = timings
                 print(f"[fichas {i}/{len(todo)}] {stem}: {describe(timings)}", file=sys.stderr)
             except Exception as exc:  # keep going, report every failure at the end
-                failures.append(f"{unit['unit_id']}: {type(exc).__name__}: {exc}")
+                failures.append(f"{unit['unit_id']}: {error_summary(exc)}")
                 print(f"[fichas {i}/{len(todo)}] FAILED {unit['unit_id']}", file=sys.stderr)
     print(f"[fichas] {len(results)} built in {time.perf_counter() - start:.1f} s with {jobs} processes",
           file=sys.stderr)
@@ -82,14 +88,15 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
 
 
 def build_one(unit_id: str, lang: str = "es", config: str | None = None,
-              out_dir: Path | None = None, build_dir: Path | None = None) -> dict:
+              out_dir: Path | None = None, build_dir: Path | None = None,
+              processed_dir: Path | None = None) -> dict:
     """Build the factsheet of one network or chain (the Makefile calls this once per unit)."""
     by_id = {u["unit_id"]: u for u in units()}
     if unit_id not in by_id:
         raise KeyError(f"unknown factsheet unit {unit_id!r}; known: {', '.join(by_id)}")
     out_dir = Path(out_dir or paths.REPORTS / "fichas")
     build_dir = Path(build_dir or paths.BUILD / "fichas")
-    stem, timings = _build_one(by_id[unit_id], lang, config, out_dir, build_dir)
+    stem, timings = _build_one(by_id[unit_id], lang, config, out_dir, build_dir, processed_dir)
     print(f"[ficha] {stem}: {describe(timings)}", file=sys.stderr)
     return timings
 
@@ -101,14 +108,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--lang", default="es")
     parser.add_argument("--config", default=None)
+    parser.add_argument("--build-dir", type=Path, default=None,
+                        help="executed notebooks go here (default: build/fichas)")
+    parser.add_argument("--processed-dir", type=Path, default=None,
+                        help="folder of the processed data (default: data/processed)")
+    parser.add_argument("--reports-dir", type=Path, default=None,
+                        help="factsheets go to <reports-dir>/fichas (default: reports/)")
     args = parser.parse_args(argv)
+    out_dir = Path(args.reports_dir) / "fichas" if args.reports_dir else None
     try:
         if args.list:
             print("\n".join(u["unit_id"] for u in units()))
         elif args.unit:
-            build_one(args.unit, args.lang, args.config)
+            build_one(args.unit, args.lang, args.config, out_dir=out_dir, build_dir=args.build_dir,
+                      processed_dir=args.processed_dir)
         else:
-            build_all(args.jobs, args.lang, args.config)
+            build_all(args.jobs, args.lang, args.config, out_dir=out_dir, build_dir=args.build_dir,
+                      processed_dir=args.processed_dir)
     except (RuntimeError, KeyError) as exc:
         print(f"[ficha] ERROR: {exc}", file=sys.stderr)
         return 1

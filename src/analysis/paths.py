@@ -10,3 +10,10 @@ DATA_PROCESSED = ROOT / "data" / "processed"
 REPORTS = ROOT / "reports"
 CONFIG = ROOT / "config"
 BUILD = ROOT / "build"
+STAGE = BUILD / "stage"  # a build writes its reports here; analysis.publish copies them to REPORTS
+
+
+def display(path) -> str:
+    """``path`` relative to the project root when it lies inside it (for messages)."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

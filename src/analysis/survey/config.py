@@ -9,6 +9,7 @@ import yaml
 
 from analysis.paths import PUBLISHED
 from analysis.survey.errors import SurveyConfigError
+from analysis.survey.missing import describe_missing
 
 FORMATS = ("csv", "xlsx", "dta", "sav")
 PII_FIELDS = ("name", "dni", "phone", "address")
@@ -131,8 +132,8 @@ def _file_spec(ctx: _Ctx, raw, i: int, base: Path) -> FileSpec:
     if "path" not in raw:
         ctx.fail(kp + ("path",), "missing required key")
     path = (base / str(raw["path"])).resolve()
-    if not path.exists():
-        ctx.fail(kp + ("path",), f"file does not exist: {path}")
+    if not path.is_file():
+        ctx.fail(kp + ("path",), describe_missing(path))
     fmt = raw.get("format") or path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         ctx.fail(kp + ("format",), f"format {fmt!r} not supported; use one of {', '.join(FORMATS)}")
@@ -188,8 +189,9 @@ def _range_rule(ctx: _Ctx, raw, kp) -> RangeRule:
 def load_config(path) -> SurveyConfig:
     """Read and check one source config; any problem raises SurveyConfigError naming file+key."""
     path = Path(path).resolve()
-    if not path.exists():
-        raise SurveyConfigError(f"{path}: config file does not exist")
+    if not path.is_file():
+        raise SurveyConfigError(describe_missing(path, "config file") +
+                                "; pass an existing config, e.g. make report DATA=config/demo.yaml")
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text)
@@ -251,16 +253,20 @@ def load_config(path) -> SurveyConfig:
     networks_file = PUBLISHED / "networks.csv"
     if raw.get("networks_file"):
         networks_file = (base / str(raw["networks_file"])).resolve()
-        if not networks_file.exists():
-            ctx.fail(("networks_file",), f"file does not exist: {networks_file}")
+        if not networks_file.is_file():
+            ctx.fail(("networks_file",), describe_missing(networks_file))
 
     synthetic = raw.get("synthetic", False)
     if not isinstance(synthetic, bool):
         ctx.fail(("synthetic",), f"must be true or false, got {synthetic!r}")
+    min_cell = ctx.integer(raw.get("min_cell", 5), ("min_cell",))
+    if min_cell < 1:
+        ctx.fail(("min_cell",), f"must be at least 1, got {min_cell}: published cells with fewer "
+                 "producers than min_cell are suppressed (the usual value is 5)")
     return SurveyConfig(
         path=path, source_name=str(raw["source_name"]),
         price_year=ctx.integer(raw["price_year"], ("price_year",)), files=files, columns=columns,
-        synthetic=synthetic, min_cell=ctx.integer(raw.get("min_cell", 5), ("min_cell",)),
+        synthetic=synthetic, min_cell=min_cell,
         codes=codes, networks=networks, units=units, plausibility=plaus,
         duplicates=dup.get("action", "keep_first"), networks_file=networks_file,
     )

@@ -29,10 +29,33 @@ class Problem:
                 f"value={value}, rule={self.rule}")
 
 
+GROUP_AT = 6  # this many rows with the same problem are printed as one line
+
+
+def grouped_lines(problems: list[Problem]) -> list[str]:
+    """One line per problem, except that the same value breaking the same rule in the same column
+    on GROUP_AT or more rows is one line: "345 rows: file=..., rows=3, 4, 7, 9, 12, ..., ..."."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        key = (p.file, p.sheet, p.column, repr(p.value), p.rule)
+        groups.setdefault(key, []).append(p)
+    lines = []
+    for members in groups.values():
+        if len(members) < GROUP_AT:
+            lines += [p.line() for p in members]
+            continue
+        first = members[0]
+        rows = ", ".join(str(p.row) for p in members[:5])
+        line = first.line().replace(f"row={first.row}", f"rows={rows}, ...", 1)
+        lines.append(f"{len(members)} rows: {line}")
+    return lines
+
+
 class SurveyValidationError(ValueError):
-    """Data problems no stated rule fixes; the message lists every one, one per line."""
+    """Data problems no stated rule fixes; the message lists every one, one per line (identical
+    problems on many rows grouped, see ``grouped_lines``)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         head = f"{len(self.problems)} problem(s) in the survey data:"
-        super().__init__("\n".join([head] + [p.line() for p in self.problems]))
+        super().__init__("\n".join([head] + grouped_lines(self.problems)))

@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.paths import CONFIG, DATA_PROCESSED, DATA_RAW
 from analysis.survey.clean import META, PANEL_COLUMNS, clean_tables, load_networks
 from analysis.survey.config import load_config
+from analysis.survey.design import design_problems
 from analysis.survey.errors import SurveyConfigError, SurveyValidationError
 from analysis.survey.privacy import assert_no_pii, load_secret
 from analysis.survey.readers import display_path, read_source
@@ -60,6 +61,9 @@ def build(config_path) -> CleanResult:
     panel = kept[PANEL_COLUMNS].copy()
     panel["member"] = panel["member"].astype(bool)
     panel = panel.sort_values(["producer_id", "round"]).reset_index(drop=True)
+    design = design_problems(panel, display_path(cfg.path), cfg.columns.get("member"))
+    if design:
+        raise SurveyValidationError(design)
     assert_no_pii(panel, "panel")
     assert_no_pii(log[["file", "sheet", "producer_id", "column", "rule", "action"]], "cleaning log")
     rows_excluded = int(excluded.sum())

@@ -19,7 +19,9 @@ def source_files(config_path: str | Path) -> list[Path]:
     files = []
     for entry in cfg.get("files") or []:
         if isinstance(entry, dict) and entry.get("path"):
-            files.append((config_path.parent / entry["path"]).resolve())
+            path = (config_path.parent / str(entry["path"])).resolve()
+            if path.is_file():  # a missing file is reported by the config loader, not by make
+                files.append(path)
     return files
 
 

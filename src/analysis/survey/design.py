@@ -1,0 +1,58 @@
+"""Design guards: what the later steps need from a delivery, checked before any report is built.
+
+A delivery can be clean row by row and still make an estimate impossible: one survey round only,
+or a chain without comparison producers (or sharing fewer than two rounds with its members).
+Each is reported here as a :class:`Problem` located at the config, with what to do, so the build
+stops at validation instead of failing (or, worse, answering another question) in step 3 or in
+a factsheet.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.survey.errors import Problem
+
+CHAIN_NAMES = {"lacteos": "lácteos", "mango": "mango"}
+
+
+def design_problems(panel: pd.DataFrame, config_file: str,
+                    member_column: str | None = None) -> list[Problem]:
+    """Every reason the effects step or a factsheet could not be built on ``panel``."""
+    problems = _rounds(panel, config_file)
+    problems += _comparison(panel, config_file, member_column)
+    return problems
+
+
+def _rounds(panel, config_file) -> list[Problem]:
+    rounds = sorted(panel["round"].dropna().unique().tolist())
+    if len(rounds) >= 2:
+        return []
+    return [Problem(config_file, None, None, None, rounds[0] if rounds else None,
+                    "single_round: the delivery holds only one survey round, so no change over "
+                    "time can be measured; deliver the baseline and at least one later round "
+                    "(or check the round/year mapping under files: in the config)")]
+
+
+def _comparison(panel, config_file, member_column) -> list[Problem]:
+    out = []
+    for chain, rows in panel.groupby("chain", observed=True):
+        members = rows[rows["member"].astype(bool)]
+        comparison = rows[~rows["member"].astype(bool)]
+        if members.empty:
+            continue
+        name = CHAIN_NAMES.get(chain, chain)
+        if comparison.empty:
+            out.append(Problem(config_file, None, None, member_column, chain,
+                               f"no_comparison_group: the {name} chain has {members['producer_id'].nunique()} "
+                               "members and no comparison producers (member = no), so a members-vs-"
+                               "comparison estimate is impossible; deliver the comparison producers' "
+                               "rows, or check codes.member in the config"))
+            continue
+        common = set(members["round"]) & set(comparison["round"])
+        if len(common) < 2:
+            out.append(Problem(config_file, None, None, member_column, chain,
+                               f"comparison_rounds: in the {name} chain members and comparison "
+                               f"producers share {len(common)} survey round(s) ({sorted(common)}); a "
+                               "difference in differences needs both groups in at least two rounds"))
+    return out
