@@ -81,3 +81,26 @@ def test_missing_and_empty_config(tmp_path):
     (tmp_path / "e.yaml").write_text("", encoding="utf-8")
     with pytest.raises(SurveyConfigError, match="config file is empty"):
         load_config(tmp_path / "e.yaml")
+
+
+def test_duplicate_nested_key_names_line(tmp_path):
+    p = _write(tmp_path, _base())
+    text = p.read_text(encoding="utf-8").replace("  sex: Sexo\n", "  sex: Sexo\n  sex: Genero\n")
+    p.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  sex: Genero") + 1
+    with pytest.raises(SurveyConfigError, match=rf"line {line}: key 'sex': duplicate key"):
+        load_config(p)
+
+
+@pytest.mark.parametrize("keys,msg", [({"case": "title"}, "'title' not allowed"),
+                                      ({"strip": False}, "always stripped"),
+                                      ({"zeros": "strip"}, "unknown key")])
+def test_keys_rule_checked(tmp_path, keys, msg):
+    with pytest.raises(SurveyConfigError, match=msg):
+        load_config(_write(tmp_path, dict(_base(), keys=keys)))
+
+
+def test_keys_rule_default_is_undeclared():
+    cfg = load_config(CORPUS / "ok.yaml")
+    assert (cfg.keys.case, cfg.keys.leading_zeros) == (None, None)
+    assert cfg.years == (2004, 2012) and cfg.shared_rounds is False

@@ -17,8 +17,9 @@ DEMO = ROOT / "config" / "demo.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _demo_key(monkeypatch):
-    monkeypatch.delenv("REDES_PSEUDONYM_KEY", raising=False)
+def _test_key(monkeypatch):
+    # the corpus is not the generated demo: the public demo key is refused for it (privacy.py)
+    monkeypatch.setenv("REDES_PSEUDONYM_KEY", "corpus-test-key-not-secret")
     monkeypatch.setattr("analysis.survey.privacy.SECRET_FILE", CORPUS / "no_secret_here.key")
 
 

@@ -36,10 +36,13 @@ def test_empty_secret_refused():
         pseudonymize(pd.Series(["K01"]), "")
 
 
+DEMO_CONFIG = Path(__file__).resolve().parents[1] / "config" / "demo.yaml"
+
+
 def test_load_secret_order(cfg, tmp_path, monkeypatch):
     monkeypatch.delenv(privacy.ENV_VAR, raising=False)
     missing = tmp_path / "none.key"
-    assert load_secret(cfg, missing) == DEMO_KEY           # synthetic: documented default
+    assert load_secret(load_config(DEMO_CONFIG), missing) == DEMO_KEY  # the generated demo only
     keyfile = tmp_path / "pseudonym.key"
     keyfile.write_text("from-file\n")
     assert load_secret(cfg, keyfile) == "from-file"
@@ -87,6 +90,42 @@ def test_assert_no_pii_cells(cell, kind):
 
 def test_assert_no_pii_accepts_pseudonyms_and_numbers():
     ids = pseudonymize(pd.Series([f"K{i}" for i in range(500)]), "k")
-    df = pd.DataFrame({"producer_id": ids, "sales": 12345678.0, "sector": "La Loma",
-                       "code": "1234567"})
+    df = pd.DataFrame({"producer_id": ids, "sales": 1234567.0, "price": 12345678.5,
+                       "sector": "La Loma", "code": "1234567", "year": 2011})
     assert_no_pii(df)
+
+
+@pytest.mark.parametrize("value,kind", [(41234567.0, "DNI"), (987654321, "mobile")])
+def test_assert_no_pii_numeric_cells(value, kind):
+    # a DNI or mobile number typed into a number column is personal data too
+    with pytest.raises(PIILeakError, match=kind):
+        assert_no_pii(pd.DataFrame({"kg_sold": [1200.0, value]}))
+
+
+def test_synthetic_flag_alone_does_not_unlock_the_demo_key(cfg, tmp_path, monkeypatch):
+    monkeypatch.delenv(privacy.ENV_VAR, raising=False)
+    assert cfg.synthetic is True                          # corpus file: not the demo's bytes
+    with pytest.raises(SurveyConfigError, match="not the generated demo data"):
+        load_secret(cfg, tmp_path / "none.key")
+
+
+def test_demo_checksums_are_current():
+    from analysis.paths import SURVEY_RAW
+    for name in ("encuesta_demo.xlsx", "encuesta_demo_equipo2.csv"):
+        assert privacy.file_sha256(SURVEY_RAW / name) in privacy.DEMO_SHA256, name
+
+
+@pytest.mark.parametrize("name,kind", [("files/encuesta_20110715.csv", None),
+                                       ("Ronda 15072011", None),
+                                       ("files/lista_41234567.csv", "DNI")])
+def test_date_in_a_file_name_is_not_a_dni(name, kind):
+    assert privacy.name_pii_kind(name) == kind
+
+
+@pytest.mark.parametrize("cell,kind", [("San Juan (casa de Doña Rosa)", "personal name"),
+                                       ("Sr. Pérez", "personal name"),
+                                       ("rosa.p@gmail.com", "e-mail"),
+                                       ("La Loma", None), ("Don Bosco", None)])
+def test_pii_kind_free_text(cell, kind):
+    got = privacy.pii_kind(cell, allow={"Don Bosco"})
+    assert (got is None) if kind is None else got.startswith(kind)

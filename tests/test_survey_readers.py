@@ -53,3 +53,38 @@ def test_duplicate_header_names_refused(tmp_path):
     p.write_text("k,k\n1,2\n", encoding="utf-8")
     with pytest.raises(SurveyValidationError, match="column=k, value='k', rule=duplicate_column_name"):
         read_file(FileSpec(path=p, format="csv", round=0, year=2005))
+
+
+def test_csv_long_line_with_content_is_reported(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_text("k,v\nA,1\nB,2,extra\nC,3,\n", encoding="utf-8")
+    (t,) = read_file(FileSpec(path=p, format="csv", round=0, year=2005))
+    assert [(q.row, q.rule.split(":")[0]) for q in t.problems] == [(3, "long_line")]
+
+
+def test_utf8_file_declared_latin1_is_reported(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_text("k,sector\nA,Cañaveral\n", encoding="utf-8")
+    with pytest.raises(SurveyValidationError, match="declare `encoding: utf-8`"):
+        read_file(FileSpec(path=p, format="csv", encoding="latin-1", round=0, year=2005))
+
+
+def test_cp1252_byte_in_declared_latin1_is_reported(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_bytes("k,sector\nA,Loma \u2013 Alta\n".encode("cp1252"))
+    with pytest.raises(SurveyValidationError, match=r"row=2.*declare `encoding: cp1252`"):
+        read_file(FileSpec(path=p, format="csv", encoding="latin-1", round=0, year=2005))
+
+
+def test_named_hidden_sheet_is_read_and_logged(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title, ws.sheet_state = "Oculta", "hidden"
+    ws.append(["k", "v"]), ws.append(["A", 1])
+    wb.create_sheet("Otra").append(["x"])
+    p = tmp_path / "h.xlsx"
+    wb.save(p)
+    (t,) = read_file(FileSpec(path=p, format="xlsx", sheets={"Oculta": SheetSpec(0, 2005)}))
+    assert t.data["k"].tolist() == ["A"]
+    assert ("Oculta", "read_hidden_sheet", "hidden, named in the config") in t.sheet_notes
+    assert ("Otra", "sheet_not_read", "visible") in t.sheet_notes

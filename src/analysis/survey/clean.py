@@ -36,7 +36,8 @@ import pandas as pd
 from analysis.survey.config import NUMERIC_FIELDS, PII_FIELDS, SurveyConfig
 from analysis.survey.errors import Problem, SurveyConfigError
 from analysis.survey.parse import MISSING_TOKENS, NumberParseError, parse_number, parse_series
-from analysis.survey.privacy import DNI_CELL, MOBILE_CELL, normalize_key, pseudonymize
+from analysis.survey.privacy import (DNI_CELL, MOBILE_CELL, normalize_key, pii_kind, pii_number,
+                                     pseudonymize)
 from analysis.survey.readers import RawTable, display_path
 
 FTE_DAYS = 264  # 1 FTE = 22 days x 12 months (spec)
@@ -59,6 +60,26 @@ CHAIN_ONLY = {"mango": ("cows", "milk_yield_l_cow_day"), "lacteos": ("hectares",
 NETWORK_COLUMNS = ("network_id", "name", "short_name", "chain", "programme_phase", "start_date")
 MONEY_FIELDS = ("net_income_pen", "sales_value_pen", "price_pen_unit")
 WITHHELD = "<withheld: looks like a DNI or phone number>"
+# Plausibility defaults, used for every bound the config's `plausibility` does not declare:
+# smallholder mango/dairy producers of Laredo, one household and one year per row.
+DEFAULT_PLAUSIBILITY = {
+    "cows": (None, 100),                    # herd size; >100 cows is not a smallholder
+    "milk_yield_l_cow_day": (None, 40),     # l/cow/day; 40 is a high-yield Holstein
+    "price_pen_unit": (None, 20),           # S/ per litre or kg; farm-gate prices are ~0.3-2
+    "family_labour_days": (None, 3660),     # days/household/year: 10 full-time people
+    "hired_labour_days": (None, 3660),
+    "hectares": (None, 100),
+    "kg_sold": (None, 2_500_000),           # 100 ha x 25 t/ha
+    "sales_value_pen": (None, 1_000_000),   # S/ per year
+    "net_income_pen": (-1_000_000, 1_000_000),
+}
+NONNEGATIVE = ("sales_value_pen", "family_labour_days", "hired_labour_days", "cows",
+               "milk_yield_l_cow_day", "hectares", "kg_sold", "price_pen_unit",
+               "share_main_buyer_pct", "share_direct_pct")
+# codes for "no answer" typed into number cells; one is a sentinel when it is implausible for
+# the column (outside the effective range; below 0 for a non-negative column)
+LINE_RULES = ("short_line", "long_line")
+SENTINELS = (9, 99, 999, 9999, 99999, 999999, -1, -9, -99, -999, -9999)
 
 
 def is_plain_number(text: str, decimal: str = ".") -> bool:
@@ -142,6 +163,8 @@ class Cleaner:
 
     def problem(self, file, sheet, row, column, value, rule):
         row = None if row is None or row is pd.NA else int(row)
+        if isinstance(value, str) and (DNI_CELL.search(value) or MOBILE_CELL.search(value)):
+            value = WITHHELD
         self.problems.append(Problem(file, sheet, row, column, value, rule))
 
     # -- one table -------------------------------------------------------------------------
@@ -177,14 +200,15 @@ class Cleaner:
         for idx in keys.index[blank]:
             self.problem(t.file, t.sheet, rows[idx], found["producer_key"], "", "blank_producer_key")
         out["producer_id"] = pd.Series(pd.NA, index=data.index, dtype=object)
+        out["_key_raw"] = keys.map(lambda v: None if _blank(v) else normalize_key(v))
+        out["_key"] = out["_key_raw"].map(lambda k: None if k is None else apply_key_rule(k, cfg.keys))
         if (~blank).any():
-            out.loc[~blank, "producer_id"] = pseudonymize(keys[~blank], self.secret)
-        # free-text fields must not carry PII values
-        for field_ in ("network", "sector", "chain", "sex", "member"):
-            for idx, v in data[found[field_]].items():
-                if isinstance(v, str) and (DNI_CELL.search(v) or MOBILE_CELL.search(v)):
-                    self.problem(t.file, t.sheet, rows[idx], found[field_],
-                                 "<withheld: looks like a DNI or phone number>", "pii_in_cell")
+            out.loc[~blank, "producer_id"] = pseudonymize(out.loc[~blank, "_key"], self.secret)
+        for idx in out.index[~blank & (out["_key"] != out["_key_raw"])]:
+            self.note(t.file, t.sheet, rows[idx], out.at[idx, "producer_id"], "producer_key",
+                      "key_normalized", "", _key_rule_text(cfg.keys), "changed")
+        self._formula_problems(t, found)
+        self._pii_text_problems(t, data, found, rows)
         for field_ in ("member", "sex", "chain"):
             out[field_] = self._codes(t, data[found[field_]], rows, field_, found[field_],
                                       out["producer_id"])
@@ -200,6 +224,7 @@ class Cleaner:
                 out[what] = pd.array([fixed] * len(out), dtype="Int64")
             else:
                 out[what] = self._ints(t, data[found[what]], rows, found[what], what)
+        out["_year_col"] = found.get("year")
         for field_ in NUMERIC_FIELDS:
             if field_ not in found:
                 out[field_] = np.nan
@@ -209,8 +234,40 @@ class Cleaner:
                 self.problem(t.file, t.sheet, rows[idx], found[field_], raw, "not_a_number")
             self._log_text_numbers(t, data[found[field_]], vals, failed, rows, field_,
                                    out["producer_id"])
-            out[field_] = vals
+            out[field_] = self._drop_pii_numbers(t, vals, rows, field_, out["producer_id"])
         return out
+
+    def _formula_problems(self, t: RawTable, found: dict) -> None:
+        """Formula cells of mapped columns saved without a value would read as blank."""
+        mapped = set(found.values())
+        for row, col in t.uncached:
+            if col in mapped:
+                self.problem(t.file, t.sheet, row, col, None,
+                             "formula_without_value: the cell holds a formula saved without its "
+                             "computed value (file written by a program, not by Excel); open "
+                             "and save the workbook in Excel or LibreOffice, or paste values")
+
+    def _pii_text_problems(self, t: RawTable, data, found: dict, rows) -> None:
+        """Free-text fields become categories, cluster ids and table labels: no personal data."""
+        for field_ in ("network", "sector", "chain", "sex", "member"):
+            for idx, v in data[found[field_]].items():
+                kind = pii_kind(v, self.cfg.pii_allow) if isinstance(v, str) else pii_number(v)
+                if kind:
+                    self.problem(t.file, t.sheet, rows[idx], found[field_],
+                                 f"<withheld: looks like a {kind}>",
+                                 "pii_in_cell: personal data in a category field; remove it from "
+                                 "the file (or, if it is a place name, list the exact cell under "
+                                 "`pii_allow:` in the config)")
+
+    def _drop_pii_numbers(self, t: RawTable, vals: pd.Series, rows, field_, pids) -> pd.Series:
+        """A number cell holding what looks like a DNI or a mobile number is set to missing."""
+        for idx, v in vals.items():
+            kind = pii_number(v)
+            if kind:
+                self.note(t.file, t.sheet, rows[idx], pids[idx], field_,
+                          f"pii_like_number_{kind.split()[0].lower()}", WITHHELD, None, "changed")
+                vals[idx] = np.nan
+        return vals
 
     def _log_text_numbers(self, t, raw, vals, failed, rows, field_, pids):
         """Log text cells whose parse changed their representation (not plain numbers)."""
@@ -258,6 +315,69 @@ class Cleaner:
         return pd.array(res, dtype="Int64")
 
     # -- whole panel -----------------------------------------------------------------------
+    def keys_step(self, df: pd.DataFrame) -> None:
+        """Keys that differ only by letter case / leading zeros when no `keys:` rule says how
+        to treat them stop the build; distinct raw keys merged by the rule are flagged."""
+        rule = self.cfg.keys
+        live = df[df["_key"].notna()]
+        folded = live["_key"].map(lambda k: fold_key(k, rule))
+        for _, grp in live.groupby(folded, sort=False):
+            spellings = list(dict.fromkeys(grp["_key"]))
+            if len(spellings) > 1:
+                second = grp[grp["_key"] == spellings[1]].iloc[0]
+                first = grp[grp["_key"] == spellings[0]].iloc[0]
+                shown = " and ".join(f"{_safe_key(r['_key'])} (round {r['round']})"
+                                     for r in (first, second))
+                self.problem(second["_file"], second["_sheet"], second["_row"],
+                             self.cfg.columns["producer_key"], shown,
+                             "key_variants: producer keys differ only by letter case or leading "
+                             "zeros and the config declares no rule; add `keys: {leading_zeros: "
+                             "strip, case: upper}` if they are one producer, or `keys: "
+                             "{leading_zeros: keep, case: keep}` if they are different producers")
+        for _, grp in live.groupby("_key", sort=False):
+            raws = list(dict.fromkeys(grp["_key_raw"]))
+            if len(raws) > 1:
+                r = grp[grp["_key_raw"] == raws[1]].iloc[0]
+                rounds = ",".join(str(x) for x in sorted(grp["round"].dropna().unique()))
+                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "producer_key",
+                          "key_collision", f"{len(raws)} spellings", f"one producer (rounds {rounds})",
+                          "flagged")
+        df.drop(columns=["_key", "_key_raw"], inplace=True)
+
+    def years_step(self, df: pd.DataFrame) -> None:
+        """Years inside the programme's (or the declared) range; one year per round."""
+        lo, hi = self.cfg.years
+        for idx in df.index[df["year"].notna() & ((df["year"] < lo) | (df["year"] > hi))]:
+            r = df.loc[idx]
+            col = r["_year_col"] if isinstance(r["_year_col"], str) else "year"
+            self.problem(r["_file"], r["_sheet"], r["_row"], col, int(r["year"]),
+                         f"year_outside_range: survey years must be within {lo}-{hi}; fix the "
+                         f"year or declare `years: {{min: .., max: ..}}` in the config")
+        live = df[df["round"].notna() & df["year"].notna()]
+        for rnd, grp in live.groupby("round"):
+            counts = grp["year"].value_counts()
+            if len(counts) > 1:
+                odd = grp[grp["year"] == counts.index[-1]].iloc[0]
+                self.note(odd["_file"], odd["_sheet"], odd["_row"], None, "year",
+                          "round_years_differ", f"round {rnd}: year {counts.index[0]} "
+                          f"({counts.iloc[0]} rows)", f"{counts.index[-1]} ({counts.iloc[-1]} rows)",
+                          "flagged")
+
+    def consistency_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
+        """A producer's sex, network and member status should not change across rounds."""
+        live = df[~excluded & df["producer_id"].notna()].sort_values("round", kind="stable")
+        for field_ in ("sex", "member", "network_id"):
+            sub = live[live[field_].notna()]
+            for _pid, grp in sub.groupby("producer_id", sort=False):
+                if grp[field_].nunique() < 2:
+                    continue
+                first = grp.iloc[0]
+                other = grp[grp[field_] != first[field_]].iloc[0]
+                self.note(other["_file"], other["_sheet"], other["_row"], other["producer_id"],
+                          field_.replace("_id", ""), f"inconsistent_{field_.replace('_id', '')}",
+                          f"{first[field_]} (round {first['round']})",
+                          f"{other[field_]} (round {other['round']})", "flagged")
+
     def networks_step(self, df: pd.DataFrame) -> None:
         ids = []
         for idx, r in df.iterrows():
@@ -330,23 +450,52 @@ class Cleaner:
                               f"not_applicable_for_chain_{chain}", r[col], None, "changed")
                     df.at[idx, col] = np.nan
 
-    def plausibility_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
-        for col, rule in self.cfg.plausibility.items():
-            v = df[col]
-            low = v < rule.min if rule.min is not None else pd.Series(False, index=df.index)
-            high = v > rule.max if rule.max is not None else pd.Series(False, index=df.index)
-            for idx in df.index[(low | high) & ~excluded]:
+    def ranges(self) -> dict[str, tuple]:
+        """Per numeric column: (min, max, action, min_is_default, max_is_default) -- the
+        config's bounds, and DEFAULT_PLAUSIBILITY for bounds it does not declare."""
+        out = {}
+        for col in NUMERIC_FIELDS:
+            dmin, dmax = DEFAULT_PLAUSIBILITY.get(col, (None, None))
+            rule = self.cfg.plausibility.get(col)
+            lo = rule.min if rule and rule.min is not None else dmin
+            hi = rule.max if rule and rule.max is not None else dmax
+            out[col] = (lo, hi, rule.action if rule else "set_missing",
+                        not (rule and rule.min is not None), not (rule and rule.max is not None))
+        return out
+
+    def sentinel_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
+        """9, 99, ..., -9 codes that are implausible for the column (checked in delivered
+        units, before `units` factors) are missing values, not data."""
+        for col, (lo, hi, action, _, _) in self.ranges().items():
+            factor = self.cfg.units[col].factor if col in self.cfg.units else 1.0
+            lo = 0 if lo is None and col in NONNEGATIVE else lo
+            for idx in df.index[df[col].isin(SENTINELS) & ~excluded]:
                 r = df.loc[idx]
-                name = f"plausibility_{'min' if low[idx] else 'max'}_" \
-                       f"{rule.min if low[idx] else rule.max}"
-                if rule.action == "set_missing":
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name,
-                              r[col], None, "changed")
-                    df.at[idx, col] = np.nan
-                else:
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name,
-                              r[col], None, "excluded")
-                    excluded[idx] = True
+                v = r[col] * factor
+                if (lo is not None and v < lo) or (hi is not None and v > hi):
+                    self._range_action(df, excluded, idx, col, f"sentinel_code_{int(r[col])}", action)
+
+    def _range_action(self, df, excluded, idx, col, name, action) -> None:
+        r = df.loc[idx]
+        if action == "set_missing":
+            self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name, r[col],
+                      None, "changed")
+            df.at[idx, col] = np.nan
+        else:
+            self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name, r[col],
+                      None, "excluded")
+            excluded[idx] = True
+
+    def plausibility_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
+        for col, (lo, hi, action, lo_default, hi_default) in self.ranges().items():
+            v = df[col]
+            low = v < lo if lo is not None else pd.Series(False, index=df.index)
+            high = v > hi if hi is not None else pd.Series(False, index=df.index)
+            for idx in df.index[(low | high) & ~excluded]:
+                default = lo_default if low[idx] else hi_default
+                name = f"plausibility_{'default_' if default else ''}" \
+                       f"{'min' if low[idx] else 'max'}_{lo if low[idx] else hi}"
+                self._range_action(df, excluded, idx, col, name, action)
 
     def duplicates_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         live = df[~excluded & df["producer_id"].notna() & df["round"].notna()]
@@ -374,6 +523,40 @@ class Cleaner:
                           "no_baseline", rounds, "kept", "flagged")
 
 
+def apply_key_rule(key: str, rule) -> str:
+    """Producer key after the config's `keys:` rule (spaces are always stripped)."""
+    if rule.case == "upper":
+        key = key.upper()
+    elif rule.case == "lower":
+        key = key.lower()
+    if rule.leading_zeros == "strip":
+        key = _strip_zeros(key)
+    return key
+
+
+def _strip_zeros(key: str) -> str:
+    """Leading zeros of every run of digits: '00017' -> '17', 'LAR-007' -> 'LAR-7'."""
+    return re.sub(r"(?<!\d)0+(?=\d)", "", key)
+
+
+def fold_key(key: str, rule) -> str:
+    """Key with the differences no rule was declared for folded away (to find variants)."""
+    if rule.case is None:
+        key = key.upper()
+    if rule.leading_zeros is None:
+        key = _strip_zeros(key)
+    return key
+
+
+def _key_rule_text(rule) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in (("case", rule.case), ("leading_zeros", rule.leading_zeros))
+                     if v not in (None, "keep"))
+
+
+def _safe_key(key: str) -> str:
+    return "<withheld key>" if DNI_CELL.search(key) or MOBILE_CELL.search(key) else repr(key)
+
+
 def _show(v) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return ""
@@ -390,6 +573,9 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
         for note in t.notes:
             c.note(t.file, t.sheet, None, None, None, "read_" + note.split(":")[0].replace(" ", "_"),
                    "", note.split(": ", 1)[-1], "flagged")
+        for sheet, rule, value in t.sheet_notes:
+            c.note(t.file, sheet, None, None, None, rule, "", value, "flagged")
+        c.problems.extend(t.problems)
     parts = [c.canonical(t) for t in tables]
     rows_in = sum(len(t.data) for t in tables)
     frames = [p for p in parts if p is not None]
@@ -397,8 +583,13 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
         return pd.DataFrame(), _log_frame(c.log), rows_in, c.problems, pd.Series(dtype=bool)
     df = pd.concat(frames, ignore_index=True)
     excluded = pd.Series(False, index=df.index)
+    broken = {(p.file, p.sheet, p.row) for p in c.problems if p.rule.startswith(LINE_RULES)}
+    c.keys_step(df)
+    c.years_step(df)
     c.networks_step(df)
+    c.consistency_step(df, excluded)
     c.sectors_step(df)
+    c.sentinel_step(df, excluded)
     c.units_step(df)
     c.chain_columns_step(df)
     c.plausibility_step(df, excluded)
@@ -406,7 +597,10 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     c.duplicates_step(df, excluded)
     c.baseline_step(df, excluded)
     df["member"] = df["member"].astype(object)
-    return df, _log_frame(c.log), rows_in, c.problems, excluded
+    # a broken CSV line (short/long) is reported once, not as the empty cells it leaves
+    problems = [p for p in c.problems if p.rule.startswith(LINE_RULES)
+                or (p.file, p.sheet, p.row) not in broken]
+    return df, _log_frame(c.log), rows_in, problems, excluded
 
 
 def _log_frame(log: list[dict]) -> pd.DataFrame:

@@ -22,12 +22,17 @@ NUMERIC_FIELDS = (
 COLUMN_FIELDS = KEY_FIELDS + PII_FIELDS + NUMERIC_FIELDS
 CODE_FIELDS = ("member", "sex", "chain")
 TOP_KEYS = {"source_name", "synthetic", "price_year", "min_cell", "files", "columns", "codes",
-            "networks", "units", "plausibility", "duplicates", "networks_file"}
+            "networks", "units", "plausibility", "duplicates", "networks_file", "keys", "years",
+            "shared_rounds", "pii_allow"}
 REQUIRED_TOP = ("source_name", "price_year", "files", "columns")
 FILE_KEYS = {"path", "format", "sheets", "encoding", "sep", "decimal", "round_column",
              "year_column", "round", "year"}
 ACTIONS = ("set_missing", "exclude_row")
 DUPLICATE_ACTIONS = ("keep_first", "error")
+ENCODINGS = ("utf-8", "latin-1", "cp1252")
+PROGRAMME_YEARS = (2004, 2012)  # APOMIPE in Laredo: first networks 2004, final survey by 2012
+KEY_CASES = ("keep", "upper", "lower")
+KEY_ZEROS = ("keep", "strip")
 
 
 @dataclass
@@ -64,6 +69,15 @@ class UnitRule:
 
 
 @dataclass
+class KeyRule:
+    """How producer keys are normalized before pseudonymizing; None = not declared (the
+    cleaner then stops when keys differ only in that respect, see clean.keys_step)."""
+
+    case: str | None = None
+    leading_zeros: str | None = None
+
+
+@dataclass
 class SurveyConfig:
     path: Path
     source_name: str
@@ -78,6 +92,33 @@ class SurveyConfig:
     plausibility: dict[str, RangeRule] = field(default_factory=dict)
     duplicates: str = "keep_first"
     networks_file: Path = PUBLISHED / "networks.csv"
+    keys: KeyRule = field(default_factory=KeyRule)
+    years: tuple[int, int] = PROGRAMME_YEARS
+    shared_rounds: bool = False
+    pii_allow: set[str] = field(default_factory=set)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, line: int, first: int):
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping key given twice (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # unhashable key: let PyYAML report it
+                break
+            if first is not None:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1, first)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
 
 def _key_lines(node, prefix=()) -> dict[tuple, int]:
@@ -138,7 +179,7 @@ def _file_spec(ctx: _Ctx, raw, i: int, base: Path) -> FileSpec:
     if fmt not in FORMATS:
         ctx.fail(kp + ("format",), f"format {fmt!r} not supported; use one of {', '.join(FORMATS)}")
     spec = FileSpec(path=path, format=fmt)
-    for opt, allowed in (("encoding", ("utf-8", "latin-1")), ("sep", (",", ";")),
+    for opt, allowed in (("encoding", ENCODINGS), ("sep", (",", ";")),
                          ("decimal", (".", ","))):
         if opt in raw:
             if fmt != "csv":
@@ -186,6 +227,59 @@ def _range_rule(ctx: _Ctx, raw, kp) -> RangeRule:
     return RangeRule(raw.get("min"), raw.get("max"), action)
 
 
+def _key_rule(ctx: _Ctx, raw) -> KeyRule:
+    raw = ctx.mapping(raw if raw is not None else {}, ("keys",))
+    ctx.unknown(raw, {"strip", "case", "leading_zeros"}, ("keys",))
+    if raw.get("strip", True) is not True:
+        ctx.fail(("keys", "strip"), "surrounding spaces are always stripped; remove this key or "
+                                    "set it to true")
+    for name, allowed in (("case", KEY_CASES), ("leading_zeros", KEY_ZEROS)):
+        if name in raw and raw[name] not in allowed:
+            ctx.fail(("keys", name), f"{raw[name]!r} not allowed; use one of {allowed}")
+    return KeyRule(raw.get("case"), raw.get("leading_zeros"))
+
+
+def _year_range(ctx: _Ctx, raw) -> tuple[int, int]:
+    if raw is None:
+        return PROGRAMME_YEARS
+    raw = ctx.mapping(raw, ("years",))
+    ctx.unknown(raw, {"min", "max"}, ("years",))
+    lo = ctx.integer(raw.get("min", PROGRAMME_YEARS[0]), ("years", "min"))
+    hi = ctx.integer(raw.get("max", PROGRAMME_YEARS[1]), ("years", "max"))
+    if lo > hi:
+        ctx.fail(("years",), f"min {lo} is after max {hi}")
+    return lo, hi
+
+
+def _check_rounds(ctx: _Ctx, files: list[FileSpec], years: tuple[int, int], shared: bool) -> None:
+    """Fixed rounds/years of sheets and files: a year inside ``years``; a round has one year;
+    a round comes from one sheet/file unless ``shared_rounds: true``."""
+    seen: dict[int, tuple[tuple, int]] = {}
+    for i, spec in enumerate(files):
+        entries = ([(("files", i, "sheets", n), sh.round, sh.year) for n, sh in spec.sheets.items()]
+                   if spec.sheets else [(("files", i), spec.round, spec.year)])
+        for kp, rnd, year in entries:
+            if year is not None and not years[0] <= year <= years[1]:
+                ctx.fail(kp + ("year",), f"year {year} is outside {years[0]}-{years[1]} (the "
+                                         f"programme's survey years); fix it or declare "
+                                         f"`years: {{min: .., max: ..}}`")
+            if rnd is None:
+                continue
+            if rnd in seen:
+                other, other_year = seen[rnd]
+                where = ".".join(str(k) for k in other)
+                if year is not None and other_year is not None and year != other_year:
+                    ctx.fail(kp + ("year",), f"round {rnd} is mapped to year {year} here and to "
+                                             f"{other_year} at '{where}'; a round has one year")
+                if not shared:
+                    ctx.fail(kp + ("round",), f"round {rnd} is also mapped at '{where}': fix the "
+                                              f"round number, or set `shared_rounds: true` if the "
+                                              f"two hold different producers of the same round "
+                                              f"(e.g. one sheet per chain)")
+            else:
+                seen[rnd] = (kp, year)
+
+
 def load_config(path) -> SurveyConfig:
     """Read and check one source config; any problem raises SurveyConfigError naming file+key."""
     path = Path(path).resolve()
@@ -195,7 +289,11 @@ def load_config(path) -> SurveyConfig:
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text)
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        raise SurveyConfigError(
+            f"{path}, line {exc.line}: key '{exc.key}': duplicate key (first at line {exc.first}); "
+            f"YAML would silently keep only the last one: merge the two into one entry") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f", line {mark.line + 1}" if mark else ""
@@ -263,10 +361,20 @@ def load_config(path) -> SurveyConfig:
     if min_cell < 1:
         ctx.fail(("min_cell",), f"must be at least 1, got {min_cell}: published cells with fewer "
                  "producers than min_cell are suppressed (the usual value is 5)")
+    shared = raw.get("shared_rounds", False)
+    if not isinstance(shared, bool):
+        ctx.fail(("shared_rounds",), f"must be true or false, got {shared!r}")
+    years = _year_range(ctx, raw.get("years"))
+    _check_rounds(ctx, files, years, shared)
+    allow = raw.get("pii_allow") or []
+    if not isinstance(allow, list):
+        ctx.fail(("pii_allow",), "must be a list of cell values (e.g. place names like 'Don Bosco')")
     return SurveyConfig(
         path=path, source_name=str(raw["source_name"]),
         price_year=ctx.integer(raw["price_year"], ("price_year",)), files=files, columns=columns,
         synthetic=synthetic, min_cell=min_cell,
         codes=codes, networks=networks, units=units, plausibility=plaus,
         duplicates=dup.get("action", "keep_first"), networks_file=networks_file,
+        keys=_key_rule(ctx, raw.get("keys")), years=years, shared_rounds=shared,
+        pii_allow={str(v) for v in allow},
     )

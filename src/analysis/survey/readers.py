@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,12 @@ class RawTable:
     year: int | None = None
     decimal: str = "."
     notes: list[str] = field(default_factory=list)
+    # (sheet, rule, value) rows for the cleaning log, e.g. sheets of the workbook not read
+    sheet_notes: list[tuple[str, str, str]] = field(default_factory=list)
+    # (row, column name) of formula cells saved without a computed value (read as blank)
+    uncached: list[tuple[int, str]] = field(default_factory=list)
+    # problems found while reading (short CSV lines): reported with the cleaning problems
+    problems: list[Problem] = field(default_factory=list)
 
 
 def display_path(path: Path) -> str:
@@ -37,8 +44,8 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _fail(path, sheet, rule, value=None, column=None):
-    raise SurveyValidationError([Problem(display_path(path), sheet, None, column, value, rule)])
+def _fail(path, sheet, rule, value=None, column=None, row=None):
+    raise SurveyValidationError([Problem(display_path(path), sheet, row, column, value, rule)])
 
 
 def _blank(v) -> bool:
@@ -49,7 +56,8 @@ def _norm(v) -> str:
     return " ".join(str(v).split()).casefold()
 
 
-def _frame(path, sheet, records: list[tuple[int, list]], hint=None) -> tuple[pd.DataFrame, list[int]]:
+def _frame(path, sheet, records: list[tuple[int, list]], hint=None,
+           ragged: list | None = None) -> tuple[pd.DataFrame, list[int]]:
     """Header = first non-blank record holding one of the ``hint`` column names (else the first
     non-blank record), so title rows above it are skipped; blank records are skipped; the
     original row numbers are kept."""
@@ -71,8 +79,64 @@ def _frame(path, sheet, records: list[tuple[int, list]], hint=None) -> tuple[pd.
     if not body:
         _fail(path, sheet, "empty_file: header but no data rows")
     width = len(names)
+    if ragged is not None:
+        ragged.extend(_ragged_lines(path, body, width))
     data = [list(r[:width]) + [None] * (width - len(r)) for _, r in body]
     return pd.DataFrame(data, columns=names, dtype=object), [n for n, _ in body]
+
+
+def _ragged_lines(path, body, width) -> list[Problem]:
+    """A CSV line with fewer fields than the header (truncated or a missing separator), or
+    with extra non-blank fields (a stray separator): never padded or cut silently."""
+    out = []
+    for n, r in body:
+        if len(r) < width:
+            out.append(Problem(display_path(path), None, n, None, f"{len(r)} of {width} fields",
+                               "short_line: the line has fewer fields than the header (truncated "
+                               "file or missing separator); repair or re-export the file"))
+        elif len(r) > width and not all(_blank(v) for v in r[width:]):
+            out.append(Problem(display_path(path), None, n, None, f"{len(r)} of {width} fields",
+                               "long_line: the line has more fields than the header (a stray "
+                               "separator or an unquoted text with one); repair or re-export"))
+    return out
+
+
+C1_BYTES = re.compile(rb"[\x80-\x9f]")
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _encoding_problem(raw: bytes, declared: str | None) -> tuple[int | None, str] | None:
+    """(line, rule) saying why ``raw`` cannot be read as ``declared`` (None: detect) and what to
+    declare; None when it reads cleanly."""
+    try:
+        raw.decode("utf-8")
+        is_utf8 = True
+    except UnicodeDecodeError as exc:
+        is_utf8, bad = False, exc.start
+    c1 = C1_BYTES.search(raw)
+    if declared in (None, "utf-8"):
+        if is_utf8:
+            return None
+        if declared is None and not c1:
+            return None  # plain Latin-1 (accents, ñ): read as latin-1 and logged
+        guess = "cp1252" if c1 else "latin-1"
+        what = "declared" if declared else "assumed"
+        bad = c1.start() if c1 else bad  # point at the Windows-1252 character itself
+        return _line_of(raw, bad), (
+                f"encoding: byte 0x{raw[bad]:02x} is not valid UTF-8 ({what}); the file looks {guess}"
+                + (" (Windows-1252: en dash, curly quotes)" if guess == "cp1252" else "")
+                + f": declare `encoding: {guess}` for this file in the config")
+    if declared == "latin-1" and c1:
+        return _line_of(raw, c1.start()), (f"encoding: byte 0x{raw[c1.start()]:02x} is a "
+                f"control character in latin-1 but a Windows-1252 character (en dash, curly "
+                f"quote): declare `encoding: cp1252`")
+    if is_utf8 and re.search(rb"[\xc2-\xf4][\x80-\xbf]", raw):
+        return None, (f"encoding: the file is valid UTF-8 with accented characters but is declared "
+                f"{declared}: declare `encoding: utf-8` (else 'ñ' would be read as 'Ã±')")
+    return None
 
 
 def _read_csv(spec: FileSpec, hint=None) -> list[RawTable]:
@@ -80,13 +144,11 @@ def _read_csv(spec: FileSpec, hint=None) -> list[RawTable]:
     notes = []
     if not raw.strip():
         _fail(spec.path, None, "empty_file: the file has no content")
+    bad = _encoding_problem(raw, spec.encoding)
+    if bad:
+        _fail(spec.path, None, bad[1], row=bad[0])
     if spec.encoding:
-        enc = "utf-8-sig" if spec.encoding == "utf-8" else "latin-1"
-        try:
-            text = raw.decode(enc)
-        except UnicodeDecodeError as exc:
-            _fail(spec.path, None, f"encoding: not valid {spec.encoding} at byte {exc.start}; "
-                                   f"set 'encoding' in the config")
+        text = raw.decode({"utf-8": "utf-8-sig"}.get(spec.encoding, spec.encoding))
     else:
         try:
             text, enc = raw.decode("utf-8-sig"), "utf-8"
@@ -106,9 +168,10 @@ def _read_csv(spec: FileSpec, hint=None) -> list[RawTable]:
     for rec in reader:
         records.append((start, rec))
         start = reader.line_num + 1
-    data, rows = _frame(spec.path, None, records, hint)
+    ragged: list[Problem] = []
+    data, rows = _frame(spec.path, None, records, hint, ragged)
     return [RawTable(display_path(spec.path), None, data, rows, spec, spec.round, spec.year,
-                     decimal, notes)]
+                     decimal, notes, problems=ragged)]
 
 
 def _read_xlsx(spec: FileSpec, hint=None) -> list[RawTable]:
@@ -121,22 +184,59 @@ def _read_xlsx(spec: FileSpec, hint=None) -> list[RawTable]:
     except Exception as exc:  # openpyxl raises several types for broken files
         _fail(spec.path, None, f"unreadable_xlsx: {type(exc).__name__}: {exc}")
     try:
-        wanted = spec.sheets or {wb.sheetnames[0]: None}
-        missing = [s for s in wanted if s not in wb.sheetnames]
-        if missing:
-            _fail(spec.path, missing[0], "sheet_not_found: sheets in the file are "
-                  + ", ".join(repr(s) for s in wb.sheetnames))
+        wanted = _sheets_to_read(spec, wb)
+        formulas = load_workbook(spec.path, read_only=True, data_only=False)
         out = []
         for name, sheet_spec in wanted.items():
-            ws = wb[name]
-            records = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+            values = [list(r) for r in wb[name].iter_rows(values_only=True)]
+            records = list(enumerate(values, start=1))
             data, rows = _frame(spec.path, name, records, hint)
             rnd = sheet_spec.round if sheet_spec else spec.round
             yr = sheet_spec.year if sheet_spec else spec.year
-            out.append(RawTable(display_path(spec.path), name, data, rows, spec, rnd, yr, "."))
+            t = RawTable(display_path(spec.path), name, data, rows, spec, rnd, yr, ".")
+            t.uncached = _uncached_formulas(formulas[name], values, data.columns, rows)
+            if wb[name].sheet_state != "visible":
+                t.sheet_notes.append((name, "read_hidden_sheet", f"{wb[name].sheet_state}, "
+                                                                 f"named in the config"))
+            out.append(t)
+        formulas.close()
+        if out:
+            out[0].sheet_notes += [(n, "sheet_not_read", wb[n].sheet_state)
+                                   for n in wb.sheetnames if n not in wanted]
         return out
     finally:
         wb.close()
+
+
+def _sheets_to_read(spec: FileSpec, wb) -> dict:
+    """The configured sheets, else the only visible sheet; hidden sheets are never guessed."""
+    if spec.sheets:
+        missing = [s for s in spec.sheets if s not in wb.sheetnames]
+        if missing:
+            _fail(spec.path, missing[0], "sheet_not_found: sheets in the file are "
+                  + ", ".join(repr(s) for s in wb.sheetnames))
+        return spec.sheets
+    visible = [n for n in wb.sheetnames if wb[n].sheet_state == "visible"]
+    hidden = [n for n in wb.sheetnames if n not in visible]
+    if len(visible) != 1:
+        also = f" (hidden: {', '.join(repr(n) for n in hidden)})" if hidden else ""
+        _fail(spec.path, None, f"sheets_not_configured: the workbook has {len(visible)} visible "
+              f"sheets {', '.join(repr(n) for n in visible)}{also}; name the sheet(s) to read "
+              f"under `sheets:` in the config (with their round and year)")
+    return {visible[0]: None}
+
+
+def _uncached_formulas(ws, values, columns, rows) -> list[tuple[int, str]]:
+    """Formula cells whose saved value is missing (openpyxl data_only reads them as None)."""
+    body, out = set(rows), []
+    for i, rec in enumerate(ws.iter_rows(values_only=True), start=1):
+        if i not in body or i > len(values):
+            continue
+        for j, v in enumerate(rec):
+            if (isinstance(v, str) and v.startswith("=") and j < len(columns)
+                    and j < len(values[i - 1]) and values[i - 1][j] is None):
+                out.append((i, columns[j]))
+    return out
 
 
 def _read_stat(spec: FileSpec) -> list[RawTable]:
