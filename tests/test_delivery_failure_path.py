@@ -28,11 +28,12 @@ from analysis.survey.preflight import main as preflight
 
 CORPUS = paths.ROOT / "tests" / "corpus"
 PY = sys.executable
+TEST_KEY = "delivery-test-key-not-secret"
 
 
 @pytest.fixture(autouse=True)
 def _demo_key(monkeypatch):
-    monkeypatch.delenv("REDES_PSEUDONYM_KEY", raising=False)
+    monkeypatch.setenv("REDES_PSEUDONYM_KEY", TEST_KEY)  # the corpus is not the demo: no demo key
     monkeypatch.setattr("analysis.survey.privacy.SECRET_FILE", CORPUS / "no_secret_here.key")
 
 
@@ -46,7 +47,7 @@ def make_report(tmp: Path, data: Path) -> subprocess.CompletedProcess:
     published.mkdir(exist_ok=True)
     (published / "informe_redes_laredo.pdf").write_bytes(b"%PDF previous complete build")
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    env.pop("REDES_PSEUDONYM_KEY", None)
+    env["REDES_PSEUDONYM_KEY"] = TEST_KEY
     return subprocess.run(
         ["make", "--no-print-directory", "report", f"DATA={data}", f"P={tmp / 'processed'}",
          f"B={tmp / 'build'}", f"PUBLISH_DIR={published}", "JOBS=2"],

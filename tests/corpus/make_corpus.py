@@ -504,11 +504,14 @@ def read_cases(rows):
          "error", message="file=tests/corpus/files/per_chain.xlsx, sheet=-, row=-, column=-, "
          "value=-, rule=sheets_not_configured: the workbook has 3 visible sheets 'Mango', "
          "'Lácteos', 'Notas'; name the sheet(s) to read under `sheets:` in the config")
-    case("sheet_per_chain", "one sheet per chain, same round, `shared_rounds: true`: both read, "
-         "the unconfigured sheet listed", dict(config("x"), files=[per_chain], shared_rounds=True),
+    write_csv("later_rounds.csv", [x for x in rows if x["Ronda"] != 0])
+    later = {"path": "files/later_rounds.csv", "round_column": "Ronda", "year_column": "Año"}
+    case("sheet_per_chain", "baseline with one sheet per chain, same round, `shared_rounds: true`, "
+         "later rounds in a CSV: both sheets read, the unconfigured sheet listed",
+         dict(config("x"), files=[per_chain, later], shared_rounds=True),
          "log", log={"sheet": "Notas", "rule": "sheet_not_read", "new_value": "visible",
                      "action": "flagged"},
-         summary={"rows_in": 4, "rows_kept": 4, "rows_excluded": 0, "producers": 4})
+         summary={"rows_in": 12, "rows_kept": 12, "rows_excluded": 0, "producers": 4})
     case("round_mapped_twice", "two sheets mapped to round 0 without `shared_rounds`",
          dict(config("x"), files=[per_chain]), "config_error",
          message="round_mapped_twice.yaml, line 13: key 'files.0.sheets.Lácteos.round': round 0 "

@@ -19,13 +19,11 @@ CHAIN_NAMES = {"lacteos": "lácteos", "mango": "mango"}
 def design_problems(panel: pd.DataFrame, config_file: str,
                     member_column: str | None = None) -> list[Problem]:
     """Every reason the effects step or a factsheet could not be built on ``panel``."""
-    problems = _rounds(panel, config_file)
-    problems += _comparison(panel, config_file, member_column)
-    return problems
+    return _rounds(panel, config_file) or _comparison(panel, config_file, member_column)
 
 
 def _rounds(panel, config_file) -> list[Problem]:
-    rounds = sorted(panel["round"].dropna().unique().tolist())
+    rounds = sorted(int(r) for r in panel["round"].dropna().unique())
     if len(rounds) >= 2:
         return []
     return [Problem(config_file, None, None, None, rounds[0] if rounds else None,
@@ -49,7 +47,7 @@ def _comparison(panel, config_file, member_column) -> list[Problem]:
                                "comparison estimate is impossible; deliver the comparison producers' "
                                "rows, or check codes.member in the config"))
             continue
-        common = set(members["round"]) & set(comparison["round"])
+        common = {int(r) for r in set(members["round"]) & set(comparison["round"])}
         if len(common) < 2:
             out.append(Problem(config_file, None, None, member_column, chain,
                                f"comparison_rounds: in the {name} chain members and comparison "
