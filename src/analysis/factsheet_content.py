@@ -340,3 +340,16 @@ def means_chart(means: pd.DataFrame, lang: str = "es", outcomes=OUTCOMES) -> Fig
     axes[0, 0].legend(loc="upper left", fontsize=7.5)
     fig.tight_layout()
     return fig
+
+
+def has_effects(effects: pd.DataFrame, unit_kind: str, unit_id: str) -> bool:
+    """Whether effects.csv holds any row for this unit (a network nobody surveyed has none)."""
+    level = effect_level(unit_kind)
+    return bool(((effects["level"] == level) & (effects["group_value"].map(_key) == unit_id)).any())
+
+
+def comparison_clusters(effects: pd.DataFrame, unit_id: str) -> int:
+    """G₀: the comparison clusters a network's one-cluster rows (pct_cluster_t) compare it with."""
+    sel = effects[(effects["level"] == effect_level("network")) & (effects["group_value"].map(_key) == unit_id)
+                  & (effects["method"] == "pct_cluster_t") & effects["n_clusters"].notna()]
+    return int(sel["n_clusters"].max()) - 1 if len(sel) else 0
