@@ -55,7 +55,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --prefix "$(abspath $(VENV))" --name $(KERNEL) --display-name "Redes Laredo (.venv)" >/dev/null
-	touch $@
+	@touch $@
 
 setup: $(STAMP) ## create the virtual environment and the Jupyter kernel
 
@@ -73,19 +73,19 @@ $(P)/report_lang.txt: FORCE
 # 1. Published figures: consistency audit and document-implied effects.
 $(P)/published.stamp: notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS) | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/01_published_audit.ipynb --no-render --lang $(LANG_REPORT)
-	touch $@
+	@touch $@
 
 # 2. Survey: read, validate, clean, pseudonymize.
 $(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) $(SURVEY_SRC) \
                  data/raw/published/networks.csv | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
-	touch $@
+	@touch $@
 
 # 3. Effects: before-after, DiD with wild cluster bootstrap, Callaway-Sant'Anna.
 $(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(EFFECTS_SRC) \
                    src/analysis/project_effects.py | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
-	touch $@
+	@touch $@
 
 # --- reports ---------------------------------------------------------------------------------
 MAIN := $(R)/informe_redes_laredo
