@@ -117,6 +117,14 @@ def test_preflight_folder_and_min_cell_zero(tmp_path, capsys):
     assert "key 'min_cell': must be at least 1, got 0" in err
 
 
+def test_dangling_link_is_named(tmp_path, capsys):
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "gone.yaml")
+    assert preflight([str(tmp_path / "link.yaml")]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"config file does not exist: {tmp_path / 'link.yaml'} (it is a link to {tmp_path / 'gone.yaml'}, "
+        "which does not exist); pass an existing config, e.g. make report DATA=config/demo.yaml")
+
+
 def test_case_typo_in_a_data_file_name_is_named(tmp_path):
     cfg = delivery(tmp_path)
     text = cfg.read_text(encoding="utf-8").replace("files/ok.csv", "files/OK.csv")

@@ -172,7 +172,10 @@ def _file_spec(ctx: _Ctx, raw, i: int, base: Path) -> FileSpec:
     ctx.unknown(raw, FILE_KEYS, kp)
     if "path" not in raw:
         ctx.fail(kp + ("path",), "missing required key")
-    path = (base / str(raw["path"])).resolve()
+    given = base / str(raw["path"])
+    if not given.is_file():
+        ctx.fail(kp + ("path",), describe_missing(given))
+    path = given.resolve()
     if not path.is_file():
         ctx.fail(kp + ("path",), describe_missing(path))
     fmt = raw.get("format") or path.suffix.lower().lstrip(".")
@@ -282,10 +285,11 @@ def _check_rounds(ctx: _Ctx, files: list[FileSpec], years: tuple[int, int], shar
 
 def load_config(path) -> SurveyConfig:
     """Read and check one source config; any problem raises SurveyConfigError naming file+key."""
-    path = Path(path).resolve()
-    if not path.is_file():
-        raise SurveyConfigError(describe_missing(path, "config file") +
+    given = Path(path).absolute()
+    if not given.is_file():
+        raise SurveyConfigError(describe_missing(given, "config file") +
                                 "; pass an existing config, e.g. make report DATA=config/demo.yaml")
+    path = given.resolve()
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text)
