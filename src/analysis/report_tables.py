@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.frames import require_columns as _need
 from analysis.labels import t
+from analysis.report_text import published_text  # noqa: F401  (used below; shared with factsheets)
 
 CHAINS = ("mango", "lacteos")
 
@@ -149,7 +150,8 @@ def projects_table(projects: pd.DataFrame, networks: pd.DataFrame, lang: str = "
     out = pd.DataFrame({
         "network": grouped["network"],
         "type": [_n(f"ptype_{p}", lang) for p in grouped["project_type"]],
-        "project": grouped["name"], "start": grouped["start"], "results": grouped["reported_results"],
+        "project": [published_text(x) for x in grouped["name"]], "start": grouped["start"],
+        "results": [published_text(x) for x in grouped["reported_results"]],
     })
     out.columns = _cols(lang, "network", "type", "project", "start", "results")
     return out
