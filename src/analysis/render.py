@@ -365,12 +365,15 @@ WIDE_COLUMNS = 7        # from this many columns a table is set smaller ("wide")
 VERY_WIDE_COLUMNS = 9   # and from this many, smaller still ("very-wide")
 SHORT_CELL_CHARS = 16   # a cell of at most this many characters (and three words) never wraps
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"  # no break after a dash inside a range of numbers
 _GLUE = [
     (re.compile(r"([<>≤≥=±×~]) (?=\S)"), "\\1" + NBSP),                   # "< 0.001", "× 1.2"
     (re.compile(r"(?<=\S) ([%‰])"), NBSP + "\\1"),                        # "89.2 %"
     (re.compile(r"(\d) (vs\.?|a|al|–|-|—|/) (?=[\d<>≤≥−-])"),              # "2005 vs 2011"
      "\\1" + NBSP + "\\2" + NBSP),
     (re.compile(r"(S/\.?|N°|US\$) (?=\d)"), "\\1" + NBSP),                # "S/ 1,234"
+    (re.compile(r"(\d[–-])(?=\d)"), "\\1" + WORD_JOINER),                  # "4,680–5,200"
+    (re.compile(r"(?<=[a-záéíóúñ]) (?=(?:19|20)\d\d\b)"), NBSP),             # "julio 2006"
 ]
 
 
