@@ -363,6 +363,7 @@ def _keep_with_next(main) -> None:
 # line break inside short tokens ("< 0.001", "2005 vs 2011", "89.2 %", "Todas las redes").
 WIDE_COLUMNS = 7        # from this many columns a table is set smaller ("wide")
 VERY_WIDE_COLUMNS = 9   # and from this many, smaller still ("very-wide")
+LONG_TABLE_CHARS = 1800  # a table with more text than this may break across pages
 SHORT_CELL_CHARS = 16   # a cell of at most this many characters (and three words) never wraps
 NBSP = "\u00a0"
 WORD_JOINER = "\u2060"  # no break after a dash inside a range of numbers
@@ -416,6 +417,13 @@ def _fit_tables(main) -> None:
         if ncols >= VERY_WIDE_COLUMNS:
             classes.append("very-wide")
         table.set("class", " ".join(dict.fromkeys(classes)))
+        figure = table.getparent()
+        if (figure is not None and figure.tag == "figure"
+                and len(" ".join(table.text_content().split())) > LONG_TABLE_CHARS):
+            # a table with this much text rarely fits the rest of a page: let it break across
+            # pages (header repeated) instead of leaving the page before it half empty
+            figure.set("class", " ".join(dict.fromkeys([*(figure.get("class") or "").split(),
+                                                        "long"])))
         _align_numeric_columns(rows, ncols)
         for cell in table.xpath(".//td | .//th"):
             text = cell.text_content()
