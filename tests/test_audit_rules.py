@@ -1,6 +1,8 @@
 """Each audit rule on a constructed input that must pass and one that must fail, plus the
 real published data."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -188,7 +190,7 @@ def test_write_audit(tmp_path, real):
 def test_english_descriptions():
     df = audit.run_audit(published.load_all(), lang="en")
     assert df.loc[df["check_id"] == "sum_column:men", "description"].item() == \
-        "Sum of column 'men' over networks = totals row"
+        "Sum of column 'Men' over networks = totals row"
 
 
 # ---------------------------------------------------------------- issue 9: findings and severity
@@ -237,3 +239,27 @@ def test_findings_table_is_plain(real):
         assert len(tab) == len(f)
         text = " ".join(tab.astype(str).to_numpy().ravel())
         assert ".csv" not in text and "mango_la_campina_la_merced" not in text
+
+
+def test_descriptions_read_as_sentences(real):
+    """Issue 11: no internal id in any description; checks and their results unchanged."""
+    ids = set(published.load("networks")["network_id"]) | set(published.load("projects")["project_id"])
+    for text in real["description"]:
+        assert not any(i in text for i in ids), text
+        assert not re.search(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text), text  # no snake_case id
+        assert "|" not in text and "lacteos" not in text, text
+
+
+def test_findings_table_formats_numbers_and_cites_the_document(real):
+    from analysis import report_tables as rt
+    f = audit.findings(real.reset_index(), published.load("claims"))
+    tab = rt.findings_table(f, published.load("networks"), "es")
+    text = " ".join(tab.astype(str).to_numpy().ravel())
+    for leak in (">=", "26.9231", "33000", "33.000", "lacteos", "fecha:", "(derivado)", ".csv"):
+        assert leak not in text, leak
+    assert "33,000 / 31,000" in text and "26.9 / 20" in text and "≥ julio 2006 / junio 2006" in text
+    sources = tab.iloc[:, 3]
+    assert not sources.str.contains(r"\(").any()  # transcriber's notes are not citations
+    assert all(len(s.split("; ")) == len(set(s.split("; "))) for s in sources)  # each place once
+    assert rt.cite("Tabla N°02; fecha: Sección 4.3.2 Fase 2, texto (julio 2008); Tabla N°02") == \
+        "Tabla N°02; Sección 4.3.2 Fase 2, texto"

@@ -88,3 +88,18 @@ def test_main_pdf_has_every_chapter_and_no_placeholder(built):
 def test_quality_pdf_states_synthetic_data_on_first_page(built):
     first = pdf_text(built["calidad"][1])[0].lower()
     assert "sintétic" in first
+
+
+@pytest.mark.parametrize("stem", ["informe", "calidad"])
+def test_no_word_outside_the_text_block(built, stem):
+    """Issue 11: every word of the main and data-quality PDFs lies inside the text block
+    (WeasyPrint's layout of the HTML; and poppler's word boxes of the PDF when installed)."""
+    from layout_check import has_pdftotext, words_outside_pdf
+
+    from analysis.render import layout_problems
+
+    html_path, pdf_path = built[stem]
+    problems = layout_problems(html_path.read_text(encoding="utf-8"), name=pdf_path.name)
+    if has_pdftotext():
+        problems += words_outside_pdf(pdf_path)
+    assert problems == [], "\n".join(problems[:40])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -174,3 +176,30 @@ def test_factsheet_notebook_executes_for_one_network(tmp_path):
     assert "Tabla N°" in html and "Gráfico N°1" in html
     figs = tmp_path / "reports" / "fichas" / "lacteos_san_pachusco" / "figuras"
     assert (figs / "grafico_01_promedios_por_ronda.png").exists()
+
+
+def test_no_internal_notes_in_factsheet_tables():
+    """Issue 11: transcriber's notes, status column, ids and file names stay out of the tables."""
+    from analysis import published
+
+    projects, networks = published.load("projects"), published.load("networks")
+    short = dict(zip(networks["network_id"], networks["short_name"]))
+    for unit_kind, unit_id in (("network", "lacteos_agancosad"), ("chain", "mango"), ("chain", "lacteos")):
+        sub = fc.unit_projects(projects, networks, unit_kind, unit_id)
+        tab = fc.projects_table(sub, short_names=None if unit_kind == "network" else short)
+        text = " ".join(tab.astype(str).to_numpy().ravel())
+        for leak in ("aplanado", "no recuperable", "asoc_pampas_san_juan", "redeslac,"):
+            assert leak not in text, (unit_id, leak)
+    imp = pd.DataFrame({"chain": ["mango"] * 2, "level": ["per_producer"] * 2,
+                        "quantity": ["income", "production"], "unit": "S/ por año",
+                        "pct_low": [69.3, np.nan], "pct_high": [229.1, np.nan],
+                        "status": ["calculado", "no determinable"], "scenario": "principal"})
+    tab = fc.implied_table(imp, "mango")
+    assert "Estado" not in tab.columns
+    assert tab["Cambio %"].tolist() == ["+69 a +229 %", "no determinable"]
+    assert fc.cofinancing_text(projects, ["mango_p1_piloto"]).endswith("proyectos.")
+    assert "red(es)" not in fc.cofinancing_text(projects, ["lacteos_p2_piloto"])
+    for key in ("src_networks", "src_projects", "src_cofinancing", "src_indicators", "src_implied",
+                "src_survey", "src_means", "txt_implied"):
+        text = t(f"factsheet.{key}", "es", source_name="Encuesta demo (sintética)", chain="mango")
+        assert not re.search(r"\.(csv|parquet|xlsx)\b|paso 0\d", text), key

@@ -203,3 +203,61 @@ def test_no_headings_no_contents_page(tmp_path):
 def test_format_date():
     assert format_date(dt.date(2011, 3, 9), "es") == "9 de marzo de 2011"
     assert format_date(dt.date(2011, 3, 9), "en") == "March 9, 2011"
+
+
+# ---------------------------------------------------------------- issue 11: tables fit the page
+WIDE_HEAD = ["Ámbito", "Método", "Estimación", "IC 95 %", "p", "p wild", "IC 95 % wild",
+             "Miembros", "N", "Comparación con el grupo de productores"]
+WIDE_ROW = ["Todas las redes", "DiD (EF productor y ronda)", "4,285", "3,710 a 4,861", "< 0.001",
+            "0.005", "1,532 a 1,961", "116", "216", "miembros vs comparación, 2005 vs 2011"]
+
+
+def _wide_table_notebook(tmp_path, ncols=len(WIDE_HEAD), rows=8):
+    head = "".join(f'<th class="txt">{h}</th>' for h in (WIDE_HEAD * 2)[:ncols])
+    body = "".join("<tr>" + "".join(f'<td class="txt">{c}</td>' for c in (WIDE_ROW * 2)[:ncols])
+                   + "</tr>" for _ in range(rows))
+    table = (f'<figure class="tbl"><figcaption class="caption">Tabla N°1: ancha</figcaption>'
+             f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+             f'<p class="source">Fuente: prueba</p></figure>')
+    cell = nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": table})])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Efectos"), cell])
+    path = tmp_path / "wide.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("ncols", [10, 14])
+def test_wide_table_stays_inside_the_text_block(tmp_path, ncols):
+    from layout_check import has_pdftotext, words_outside_pdf
+
+    res = render(_wide_table_notebook(tmp_path, ncols), tmp_path / "w.html", tmp_path / "w.pdf",
+                 title="T")
+    html = res.html_path.read_text(encoding="utf-8")
+    assert "very-wide" in html and f"cols-{ncols}" in html
+    # short tokens are glued: "< 0.001", "2005 vs 2011", "Todas las redes" never wrap
+    assert "&lt;\u00a00.001" in html and "2005\u00a0vs\u00a02011" in html
+    assert "Todas\u00a0las\u00a0redes" in html
+    # number-like text columns are right-aligned and unbreakable like numeric ones
+    assert '<td class="num">3,710\u00a0a\u00a04,861</td>' in html or "num range" in html
+    assert rmod.layout_problems(html, name="w.pdf") == []
+    if has_pdftotext():
+        assert words_outside_pdf(tmp_path / "w.pdf") == []
+
+
+def test_layout_problems_names_page_and_text():
+    cells = "".join(f'<td style="white-space: nowrap">celda ancha número {i}</td>' for i in range(12))
+    bad = rmod.layout_problems(f"<html><body><table><tr>{cells}</tr></table></body></html>",
+                               name="x.pdf")
+    assert bad and bad[0].startswith("x.pdf p. 1: ") and any("celda ancha" in b for b in bad)
+
+
+def test_glue_and_numeric_text():
+    assert rmod.glue_short_tokens("< 0.001") == "<\u00a00.001"
+    assert rmod.glue_short_tokens("solo miembros, 2005 vs 2011") == "solo miembros, 2005\u00a0vs\u00a02011"
+    assert rmod.glue_short_tokens("89.2 %") == "89.2\u00a0%"
+    assert rmod.glue_short_tokens("Todas las redes", short=True) == "Todas\u00a0las\u00a0redes"
+    for text in ("4,285", "3,710 a 4,861", "< 0.001", "89.2 %", "–", "0.810–0.953", "-0.01"):
+        assert rmod.is_numeric_text(text), text
+    for text in ("Todas las redes", "Fase 1", "DiD (EF)"):
+        assert not rmod.is_numeric_text(text), text

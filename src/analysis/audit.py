@@ -31,6 +31,22 @@ def _fmt_range(low, high) -> str:
     return _fmt(low) if float(low) == float(high) else f"{_fmt(low)}–{_fmt(high)}"
 
 
+def display_number(x) -> str:
+    """A number as the report prints it: thousands with ",", decimal point ".", whole numbers
+    without decimals, others with one decimal (two below 10, trailing zeros dropped)."""
+    x = float(x)
+    if x.is_integer():
+        return f"{int(x):,d}"
+    text = f"{x:,.1f}" if abs(x) >= 10 else f"{x:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def display_range(low, high, lang: str = "es") -> str:
+    """``4680, 5200`` -> ``"4,680–5,200"``; one number when both ends are equal."""
+    a, b = display_number(low), display_number(high)
+    return a if a == b else f"{a}–{b}"
+
+
 def decimals(x) -> int:
     """Number of decimals with which ``x`` was printed (as far as a float can tell)."""
     s = f"{round(float(x), 6):.10g}"
@@ -52,10 +68,12 @@ def _sources(*groups) -> str:
     return "; ".join(seen)
 
 
-def _check(check_id, rule, desc_key, item, sources, expected, found, tolerance, passed, lang):
+def _check(check_id, rule, desc_key, item, sources, expected, found, tolerance, passed, lang,
+           labels=None):
+    """One check row; ``labels`` maps the internal item (ids) to the words of the description."""
     return {
         "check_id": check_id, "rule": rule,
-        "description": t(f"audit.{desc_key}", lang, item=item),
+        "description": t(f"audit.{desc_key}", lang, item=(labels or {}).get(item, item)),
         "sources": sources, "expected": expected, "found": found,
         "tolerance": float(tolerance), "passed": bool(passed),
     }
@@ -65,7 +83,7 @@ def _check(check_id, rule, desc_key, item, sources, expected, found, tolerance, 
 def sum_matches_total(parts: pd.DataFrame, totals: pd.DataFrame, by: list[str], *,
                       value_col: str = "value", total_col: str = "value", tolerance: float = 0.0,
                       id_prefix: str = "sum", desc_key: str = "sum_cofinancing",
-                      lang: str = "es") -> list[dict]:
+                      lang: str = "es", labels=None) -> list[dict]:
     """For each stated total (row of ``totals``), add the ``parts`` with the same ``by`` keys."""
     rows = []
     for _, tot in totals.iterrows():
@@ -78,13 +96,13 @@ def sum_matches_total(parts: pd.DataFrame, totals: pd.DataFrame, by: list[str], 
         passed = not sel.empty and abs(found - tot[total_col]) <= tolerance + EPS
         rows.append(_check(f"{id_prefix}:{item}", "sum_matches_total", desc_key, item,
                            _sources(sel["source"], [tot["source"]]), _fmt(tot[total_col]),
-                           _fmt(found) if not sel.empty else "—", tolerance, passed, lang))
+                           _fmt(found) if not sel.empty else "—", tolerance, passed, lang, labels))
     return rows
 
 
 def shares_sum_to_100(shares: pd.DataFrame, by: list[str], *, share_col: str = "share_pct",
                       tolerance: float | None = None, id_prefix: str = "shares",
-                      lang: str = "es") -> list[dict]:
+                      lang: str = "es", labels=None) -> list[dict]:
     """Each group (of two or more shares) adds up to 100 within n × half the last digit."""
     rows = []
     for key, g in shares.groupby(by, sort=False, dropna=False):
@@ -96,13 +114,14 @@ def shares_sum_to_100(shares: pd.DataFrame, by: list[str], *, share_col: str = "
         total = g[share_col].sum()
         rows.append(_check(f"{id_prefix}:{item}", "shares_sum_to_100", "shares_group", item,
                            _sources(g["source"]), "100", _fmt(total), tol,
-                           abs(total - 100) <= tol + EPS, lang))
+                           abs(total - 100) <= tol + EPS, lang, labels))
     return rows
 
 
 def repeated_quantity_agrees(claims: pd.DataFrame, *,
                              keys: tuple[str, ...] = ("measure", "chain", "network_id", "period"),
-                             tolerance: float | None = None, lang: str = "es") -> list[dict]:
+                             tolerance: float | None = None, lang: str = "es",
+                             labels=None) -> list[dict]:
     """Claims with the same keys stated in two or more places must overlap (within tolerance)."""
     rows = []
     for key, g in claims.groupby(list(keys), sort=False):
@@ -115,7 +134,7 @@ def repeated_quantity_agrees(claims: pd.DataFrame, *,
         item = "/".join(str(k) for k in key if str(k))
         rows.append(_check(f"repeated:{item}", "repeated_quantity_agrees", "repeated_quantity",
                            item, _sources(g["source"]), _fmt_range(first["low"], first["high"]),
-                           found, tol, passed, lang))
+                           found, tol, passed, lang, labels))
     return rows
 
 
@@ -141,7 +160,7 @@ def count_matches_table(stated: pd.DataFrame, derived: pd.DataFrame, *,
 
 
 def percent_change_consistent(claims: pd.DataFrame, *, tolerance: float | None = None,
-                              lang: str = "es") -> list[dict]:
+                              lang: str = "es", labels=None) -> list[dict]:
     """Within each ``link`` group: measure M before (initial) / after (current or target),
     stated change ``M_change_pct`` and/or ``M_change_abs`` must agree. Ranges are carried as
     intervals; default tolerance is half the last printed digit of the stated change."""
@@ -172,7 +191,7 @@ def percent_change_consistent(claims: pd.DataFrame, *, tolerance: float | None =
             passed = lo - tol - EPS <= c["value"] <= hi + tol + EPS
             rows.append(_check(f"pct_change:{link}", "percent_change_consistent", key, link,
                                _sources(before["source"], src, [c["source"]]), _fmt_range(lo, hi),
-                               _fmt(c["value"]), tol, passed, lang))
+                               _fmt(c["value"]), tol, passed, lang, labels))
         for _, c in absd.iterrows():
             if after.empty:
                 continue
@@ -182,7 +201,7 @@ def percent_change_consistent(claims: pd.DataFrame, *, tolerance: float | None =
             passed = lo - tol - EPS <= c["value"] <= hi + tol + EPS
             rows.append(_check(f"abs_change:{link}", "percent_change_consistent", "abs_change", link,
                                _sources(before["source"], after["source"], [c["source"]]),
-                               _fmt_range(lo, hi), _fmt(c["value"]), tol, passed, lang))
+                               _fmt_range(lo, hi), _fmt(c["value"]), tol, passed, lang, labels))
     return rows
 
 
@@ -196,8 +215,10 @@ def volume_implied_by_herd(members: pd.DataFrame, cows: pd.Series, yields: pd.Se
         lo = m["value"] * cows["low"] * yields["low"] * (1 - tolerance)
         hi = m["value"] * cows["high"] * yields["high"] * (1 + tolerance)
         for _, v in volumes.iterrows():
-            item = f"{m['label']} × {_fmt_range(cows['low'], cows['high'])} × " \
-                   f"{_fmt_range(yields['low'], yields['high'])} vs {_fmt_range(v['low'], v['high'])}"
+            item = t("audit.volume_item", lang, members=m.get("text") or m["label"],
+                     cows=display_range(cows["low"], cows["high"], lang),
+                     yields=display_range(yields["low"], yields["high"], lang),
+                     volume=display_range(v["low"], v["high"], lang))
             passed = v["low"] <= hi + EPS and v["high"] >= lo - EPS
             rows.append(_check(f"volume:{m['label']}:{_fmt(v['value'])}", "volume_implied_by_herd",
                                "volume_herd", item,
@@ -212,7 +233,7 @@ def _date_key(d: str, year_only: bool) -> str:
 
 
 def dates_in_order(projects: pd.DataFrame, networks: pd.DataFrame, *,
-                   lang: str = "es") -> list[dict]:
+                   lang: str = "es", labels=None) -> list[dict]:
     """A project cannot start before its network; compared at the coarser date precision."""
     rows = []
     start = networks.set_index("network_id")["start_date"]
@@ -225,7 +246,7 @@ def dates_in_order(projects: pd.DataFrame, networks: pd.DataFrame, *,
         rows.append(_check(f"dates:{p['project_id']}", "dates_in_order", "dates_order",
                            p["project_id"], _sources([p["source"]], networks.loc[
                                networks["network_id"] == p["network_id"], "source"]),
-                           f">= {n}", p["start"], 0, passed, lang))
+                           f">= {n}", p["start"], 0, passed, lang, labels))
     return rows
 
 
@@ -263,24 +284,30 @@ def derive_network_counts(networks: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _stated_counts(claims: pd.DataFrame) -> pd.DataFrame:
+def _stated_counts(claims: pd.DataFrame, labels: dict[str, str] | None = None,
+                   lang: str = "es") -> pd.DataFrame:
+    """Counts stated in the text; ``item`` is the claim's own description (or, at founding, the
+    network's name) when ``labels`` are given, else the internal key."""
+    labels = labels or {}
     rows = []
     for _, c in claims.iterrows():
         key = f"{c['measure']}|{c['chain']}|{c['network_id']}"
         if c["measure"] in COUNT_MEASURES:
             rows.append({"key": key, "value": c["value"], "source": c["source"],
-                         "desc_key": "count_vs_table", "item": key.rstrip("|"),
-                         "ref": c["claim_id"]})
+                         "desc_key": "count_vs_table",
+                         "item": _first_text(pd.Series([c["description"]])) if labels
+                         else key.rstrip("|"), "ref": c["claim_id"]})
         elif c["measure"] == "members_at_founding":
             rows.append({"key": f"members_total|{c['chain']}|{c['network_id']}", "value": c["value"],
                          "source": c["source"], "desc_key": "count_founding_vs_table",
-                         "item": c["network_id"], "ref": c["claim_id"]})
+                         "item": labels.get(c["network_id"], c["network_id"]), "ref": c["claim_id"]})
         elif c["measure"] == "members_per_network_range":
             for end, measure in (("low", "members_min_per_network"),
                                  ("high", "members_max_per_network")):
                 k = f"{measure}|{c['chain']}|{c['network_id']}"
                 rows.append({"key": k, "value": c[end], "source": c["source"],
-                             "desc_key": "count_vs_table", "item": k.rstrip("|"),
+                             "desc_key": "count_vs_table",
+                             "item": (t(f"audit.item_{measure}", lang) if labels else k.rstrip("|")),
                              "ref": c["claim_id"]})
     return pd.DataFrame(rows)
 
@@ -290,40 +317,43 @@ def _share_family(indicator_id: str) -> str:
     return indicator_id[: i + len("share_")] if i >= 0 else ""
 
 
-def _audit_sums(tables, lang):
+def _audit_sums(tables, lang, labels=None):
     net, tot, cof = tables["networks"], tables["network_totals"], tables["cofinancing"]
     long = net.melt(id_vars=["network_id", "chain", "source"], value_vars=["men", "women"])
     rows = sum_matches_total(long, net.rename(columns={"total": "value"}), ["network_id"],
-                             id_prefix="sum_network", desc_key="sum_network_members", lang=lang)
+                             id_prefix="sum_network", desc_key="sum_network_members", lang=lang,
+                             labels=labels)
     cols = net.melt(id_vars=["source"], value_vars=["men", "women", "total"], var_name="quantity")
     cols["quantity"] = cols["quantity"].replace({"total": "members_total"})
     row = tot[tot["source"].str.startswith("Tabla N°02")]
     rows += sum_matches_total(cols, row, ["quantity"], id_prefix="sum_column",
-                              desc_key="sum_column_totals", lang=lang)
+                              desc_key="sum_column_totals", lang=lang, labels=labels)
     by_chain = net.rename(columns={"total": "value"})
     chain_tot = tot[(tot["quantity"] == "members_total") & (tot["chain"] != "all")]
     rows += sum_matches_total(by_chain, chain_tot, ["chain"], id_prefix="sum_chain",
-                              desc_key="sum_chain_members", lang=lang)
+                              desc_key="sum_chain_members", lang=lang, labels=labels)
     parts = cof[cof["kind"] == "part"].rename(columns={"amount": "value"})
     stated = cof[cof["kind"] == "stated_total"].rename(columns={"amount": "value"})
     rows += sum_matches_total(parts, stated, ["project_id", "currency"], id_prefix="sum_cofinancing",
-                              desc_key="sum_cofinancing", lang=lang)
+                              desc_key="sum_cofinancing", lang=lang, labels=labels)
     return rows
 
 
-def _audit_shares(tables, lang):
+def _audit_shares(tables, lang, labels=None):
     rows = []
     for name, label in (("pea_by_sector", "pea"), ("mipes_by_activity", "mipes")):
         df = tables[name].assign(group=label)
-        rows += shares_sum_to_100(df, ["group"], lang=lang)
+        rows += shares_sum_to_100(df, ["group"], lang=lang, labels=labels)
     ci = tables["chain_indicators"]
     sh = ci.assign(family=ci["indicator_id"].map(_share_family))
     sh = sh[sh["family"] != ""].rename(columns={"value": "share_pct"})
-    rows += shares_sum_to_100(sh, ["chain", "network_id", "period", "family"], lang=lang)
+    rows += shares_sum_to_100(sh, ["chain", "network_id", "period", "family"], lang=lang,
+                              labels=labels)
     soc = tables["laredo_socioeconomic"].set_index("indicator")
     for pair in (("urban_pct", "rural_pct"), ("men_pct", "women_pct")):
         df = soc.loc[list(pair)].reset_index().rename(columns={"value": "share_pct"})
-        rows += shares_sum_to_100(df.assign(group="+".join(pair)), ["group"], lang=lang)
+        rows += shares_sum_to_100(df.assign(group="+".join(pair)), ["group"], lang=lang,
+                                  labels=labels)
     return rows
 
 
@@ -331,11 +361,13 @@ def _audit_volume(tables, lang):
     claims, ci, net = tables["claims"], tables["chain_indicators"], tables["networks"]
     stated = claims[(claims["measure"] == "members_total") & (claims["chain"] == "lacteos")
                     & (claims["network_id"] == "")]
-    members = [{"value": v, "source": _sources(g["source"]), "label": f"{_fmt(v)} (declarado)"}
+    members = [{"value": v, "source": _sources(g["source"]), "label": f"{_fmt(v)} (declarado)",
+                "text": t("audit.item_members_stated", lang, n=display_number(v))}
                for v, g in stated.groupby("value")]
     dairy = net[net["chain"] == "lacteos"]
     members.append({"value": dairy["total"].sum(), "source": "Tabla N°02 (derivado)",
-                    "label": f"{_fmt(dairy['total'].sum())} (Tabla N°02)"})
+                    "label": f"{_fmt(dairy['total'].sum())} (Tabla N°02)",
+                    "text": t("audit.item_members_table", lang, n=display_number(dairy["total"].sum()))})
 
     def indicator(iid):
         sel = ci[(ci["indicator_id"] == iid) & (ci["chain"] == "lacteos")
@@ -347,16 +379,72 @@ def _audit_volume(tables, lang):
                                   indicator("milk_yield_l_cow_day"), volumes, lang=lang)
 
 
+def item_labels(tables: dict[str, pd.DataFrame], lang: str = "es") -> dict[str, str]:
+    """Words for the internal items of the checks (ids of networks, projects, chains, columns,
+    share groups, claim keys and links), so that each description reads as a sentence. Only the
+    descriptions use them: check ids, expected and found values keep the ids and raw numbers."""
+    def chain(c):
+        return t("audit.item_all_chains", lang) if c in ("all", "") else \
+            t(f"common.chain_{c}", lang).lower()
+
+    net = tables["networks"]
+    names = {nid: " ".join(str(name).split()) for nid, name in zip(net["network_id"], net["name"])}
+    labels: dict[str, str] = dict(names)
+    for c in ("mango", "lacteos", "all"):
+        labels[c] = chain(c)
+    for q, key in (("men", "col_men"), ("women", "col_women"), ("members_total", "col_total")):
+        labels[q] = t(f"narrative.{key}", lang)
+    currency = {"PEN": "S/", "USD": "US$"}
+    for r in tables["cofinancing"].drop_duplicates(["project_id", "currency"]).itertuples():
+        labels[f"{r.project_id}/{r.currency}"] = t(
+            "audit.item_cofinancing", lang, ptype=t(f"narrative.ptype_{r.project_type}", lang).lower(),
+            chain=chain(r.chain), phase=r.programme_phase, currency=currency.get(r.currency, r.currency))
+    for r in tables["projects"].itertuples():
+        labels[r.project_id] = t("audit.item_project", lang, name=str(r.name).split(" (")[0],
+                                 network=names.get(r.network_id, r.network_id))
+    for group in ("pea", "mipes"):
+        labels[group] = t(f"audit.item_shares_{group}", lang)
+    socio = tables["laredo_socioeconomic"]["indicator"]
+    for pair in (("urban_pct", "rural_pct"), ("men_pct", "women_pct")):
+        if set(pair) <= set(socio):
+            labels["+".join(pair)] = " + ".join(t(f"narrative.ind_{p}", lang) for p in pair)
+    ci = tables["chain_indicators"]
+    sh = ci.assign(family=ci["indicator_id"].map(_share_family))
+    for key, g in sh[sh["family"] != ""].groupby(["chain", "network_id", "period", "family"],
+                                                 sort=False, dropna=False):
+        item = "/".join(str(k) for k in key if str(k))
+        owner = g["family"].iloc[0][: -len("share_")].rstrip("_")
+        labels[item] = t("audit.item_shares_chain", lang, chain=chain(key[0]),
+                         period=t(f"narrative.period_{key[2]}", lang).lower(),
+                         who=t(f"audit.item_owner_{owner or 'producers'}", lang))
+    claims = tables["claims"]
+    keys = ["measure", "chain", "network_id", "period"]
+    for key, g in claims.groupby(keys, sort=False):
+        labels["/".join(str(k) for k in key if str(k))] = _first_text(g["description"])
+    linked = claims[claims["link"].astype(str).str.strip() != ""]
+    for link, g in linked.groupby("link", sort=False):
+        changes = g[g["measure"].str.contains("_change_")]
+        labels[link] = _first_text((changes if len(changes) else g)["description"])
+    return labels
+
+
+def _first_text(texts: pd.Series) -> str:
+    """The first description of a group, to follow a colon: lower-case initial (acronyms kept)."""
+    text = str(texts.iloc[0]).strip()
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame:
     """Run every rule on the published tables; one row per check."""
     claims = tables["claims"]
-    rows = _audit_sums(tables, lang) + _audit_shares(tables, lang)
-    rows += repeated_quantity_agrees(claims, lang=lang)
-    rows += count_matches_table(_stated_counts(claims), derive_network_counts(tables["networks"]),
+    labels = item_labels(tables, lang)
+    rows = _audit_sums(tables, lang, labels) + _audit_shares(tables, lang, labels)
+    rows += repeated_quantity_agrees(claims, lang=lang, labels=labels)
+    rows += count_matches_table(_stated_counts(claims, labels, lang), derive_network_counts(tables["networks"]),
                                 lang=lang)
-    rows += percent_change_consistent(claims, lang=lang)
+    rows += percent_change_consistent(claims, lang=lang, labels=labels)
     rows += _audit_volume(tables, lang)
-    rows += dates_in_order(tables["projects"], tables["networks"], lang=lang)
+    rows += dates_in_order(tables["projects"], tables["networks"], lang=lang, labels=labels)
     df = pd.DataFrame(rows, columns=COLUMNS)
     dup = df.groupby("check_id").cumcount()
     df.loc[dup > 0, "check_id"] = df["check_id"] + "#" + (dup + 1).astype(str)

@@ -20,6 +20,7 @@ from analysis.effects_figures import plot_member_lines  # noqa: E402
 from analysis.frames import group_key as _key, require_columns as _need  # noqa: E402
 from analysis.labels import t  # noqa: E402
 from analysis.numbering import format_number, set_house_style  # noqa: E402
+from analysis.report_text import published_text  # noqa: E402
 
 UNIT_KINDS = ("network", "chain")
 OUTCOMES = ("net_income_pen", "sales_value_pen", "employment_fte")
@@ -111,7 +112,8 @@ def projects_table(projects: pd.DataFrame, lang: str = "es",
     ``results=False`` leaves out the reported-results column. Chain tables have no start column.
     """
     d = projects.assign(start=projects["start"].fillna("").astype(str),
-                        reported_results=projects["reported_results"].fillna("").astype(str))
+                        name=[published_text(x) for x in projects["name"]],
+                        reported_results=[published_text(x) for x in projects["reported_results"]])
     cols = {_l("col_type", lang): [_l(f"ptype_{p}", lang) for p in d["project_type"]],
             _l("col_project", lang): d["name"].astype(str).to_numpy(),
             _l("col_start", lang): d["start"].to_numpy(),
@@ -119,7 +121,7 @@ def projects_table(projects: pd.DataFrame, lang: str = "es",
     if short_names is None:
         out = pd.DataFrame(cols)
         return out if results else out.drop(columns=_l("col_results", lang))
-    d = d.assign(_net=[short_names.get(n, n) for n in d["network_id"]])
+    d = d.assign(_net=[_network_label(n, short_names, lang) for n in d["network_id"]])
     keys = ["project_type", "name", "start", "reported_results"]
     g = d.groupby(keys, sort=False)["_net"].agg(lambda s: ", ".join(dict.fromkeys(s))).reset_index()
     out = pd.DataFrame({_l("col_network", lang): g["_net"],
@@ -127,6 +129,16 @@ def projects_table(projects: pd.DataFrame, lang: str = "es",
                         _l("col_project", lang): g["name"],
                         _l("col_results", lang): g["reported_results"]})
     return out if results else out.drop(columns=_l("col_results", lang))
+
+
+def _network_label(network_id, short_names: dict, lang: str) -> str:
+    """Short name of a network; a second-tier organisation by its label (never its id)."""
+    if network_id in short_names:
+        return short_names[network_id]
+    try:
+        return t(f"narrative.group_{network_id}", lang)
+    except KeyError:
+        return str(network_id).replace("_", " ")
 
 
 def cofinancing_table(cofinancing: pd.DataFrame, projects: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
@@ -162,6 +174,12 @@ def cofinancing_shared_by(projects_all: pd.DataFrame, cofinancing_ids) -> int:
     """Number of networks whose projects point to the given co-financing ids (shared funding)."""
     sel = projects_all[projects_all["cofinancing_id"].isin(list(cofinancing_ids))]
     return int(sel["network_id"].nunique())
+
+
+def cofinancing_text(projects_all: pd.DataFrame, cofinancing_ids, lang: str = "es") -> str:
+    """The sentence before the co-financing table, in the singular or plural."""
+    n = cofinancing_shared_by(projects_all, cofinancing_ids)
+    return _l("txt_cofinancing_one" if n <= 1 else "txt_cofinancing", lang, n=n)
 
 
 # ------------------------------------------------------------------ published indicators
@@ -211,14 +229,18 @@ def implied_table(implied: pd.DataFrame, chain: str, lang: str = "es") -> pd.Dat
     d = implied[(implied["chain"] == chain) & implied["level"].isin(["per_producer", "stated"])]
     if "consistency" in d:  # a scenario the document contradicts is not shown on a factsheet
         d = d[d["consistency"].fillna("").astype(str) != "contradicho"]
+    # The computation's status is not a column: a range that could not be computed says so in
+    # its own cell ("no determinable"), a computed one is just the range.
+    computed = {t("implied.status_calculated", x) for x in ("es", "en")}
     return pd.DataFrame({
         _l("col_quantity", lang): [_l(f"q_{q}", lang) for q in d["quantity"]],
-        _l("col_scenario", lang): [_l(f"scn_{s}", lang) + (f" ({note})" if lv == "stated" else "")
+        _l("col_scenario", lang): [_l(f"scn_{s}", lang) + (f" ({note})" if lv == "stated" and note else "")
                                     for s, lv, note in zip(d["scenario"], d["level"],
-                                                           d["note"] if "note" in d else [""] * len(d))],
+                                                           d["note"].fillna("") if "note" in d
+                                                           else [""] * len(d))],
         _l("col_unit", lang): d["unit"].astype(str).to_numpy(),
-        _l("col_pct_range", lang): [_range(lo, hi) for lo, hi in zip(d["pct_low"], d["pct_high"])],
-        _l("col_status", lang): d["status"].astype(str).to_numpy(),
+        _l("col_pct_range", lang): [_range(lo, hi) if str(st) in computed or pd.notna(lo) else str(st)
+                                    for lo, hi, st in zip(d["pct_low"], d["pct_high"], d["status"])],
     })
 
 

@@ -162,10 +162,102 @@ def html_to_pdf(html: str, pdf_path: Path | str, base_url: Path | str | None = N
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    doc = HTML(string=html, base_url=str(base_url) if base_url else None,
-               url_fetcher=fetcher).render()
+
+    def layout(text):
+        return HTML(string=text, base_url=str(base_url) if base_url else None,
+                    url_fetcher=fetcher).render()
+
+    doc = fit_layout(html, layout)
     doc.write_pdf(str(pdf_path))
     return len(doc.pages)
+
+
+def fit_layout(html: str, layout):
+    """Lay out ``html`` (``layout``: HTML text -> WeasyPrint document) so that every table fits.
+
+    A table wider than the text block is first set "tight" (ranges of numbers may break after
+    their separator); one still too wide then gets a landscape page of its own.
+    """
+    doc = layout(html)
+    for cls in ("tight", "landscape"):
+        wide = sorted({n for n in (_table_number(b) for b in _overflowing(doc, "table")) if n},
+                      key=int)
+        if not wide:
+            break
+        html = _mark_tables(html, wide, cls)
+        doc = layout(html)
+    return doc
+
+
+def layout_problems(html: str, base_url: Path | str | None = None, name: str = "") -> list[str]:
+    """Words and tables of the printed report that lie outside the text block of their page,
+    as ``"<name> p. N: text"`` lines (empty when the layout is clean)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    doc = fit_layout(html, lambda text: HTML(string=text, base_url=str(base_url) if base_url
+                                             else None, url_fetcher=fetcher).render())
+    return [f"{name} p. {page}: {kind} {text!r} ends {over:.1f} pt past the text block"
+            for page, kind, text, over in _overflowing(doc, "all")]
+
+
+def _overflowing(doc, what: str = "all", tolerance: float = 0.5):
+    """(page, kind, text, points past the right or left edge) of boxes outside the text block:
+    ``what="table"`` yields table boxes, ``"all"`` text runs and tables."""
+    from weasyprint.formatting_structure import boxes
+
+    for number, page in enumerate(doc.pages, start=1):
+        root = page._page_box
+        left = root.content_box_x()
+        right = left + root.width
+        stack = list(root.children)  # margin boxes (running heads) are not the text block
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            x0 = box.position_x
+            x1 = x0 + box.margin_width()
+            is_table = isinstance(box, boxes.TableBox)
+            is_text = isinstance(box, boxes.TextBox) and box.text.strip()
+            if (is_table or (is_text and what == "all")) and (
+                    x1 > right + tolerance or x0 < left - tolerance):
+                over = max(x1 - right, left - x0)
+                if is_table:
+                    yield (number, "table", box) if what == "table" else (
+                        number, "table", " ".join(_box_text(box).split())[:60], over)
+                else:
+                    yield number, "text", box.text, over
+            if isinstance(box, boxes.ParentBox):
+                stack.extend(box.children)
+
+
+def _box_text(box) -> str:
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        return box.text + " "
+    return "".join(_box_text(c) for c in getattr(box, "children", ()))
+
+
+def _table_number(item) -> str | None:
+    box = item[2]
+    element = getattr(box, "element", None)
+    return element.get("data-table") if element is not None else None
+
+
+def _mark_tables(html: str, numbers: list[str], cls: str) -> str:
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+    doc = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+    for n in numbers:
+        for table in doc.xpath(f'//table[@data-table="{n}"]'):
+            table.set("class", f'{table.get("class", "")} {cls}'.strip())
+            figure = table.getparent()
+            if cls == "landscape" and figure is not None and figure.tag == "figure":
+                figure.set("class", f'{figure.get("class", "")} {cls}'.strip())
+    return lxml.html.tostring(doc, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
 
 
 # ---------------------------------------------------------------------- internals
@@ -223,6 +315,7 @@ def _finish(html: str) -> tuple[str, list[tuple[int, str]]]:
             if not div.text_content().strip() and not div.xpath(VISIBLE_XPATH):
                 div.drop_tree()
     _keep_with_next(main)
+    _fit_tables(main)
     # External hyperlinks become text with the address, so the file references nothing.
     for a in doc.xpath("//a[@href]"):
         href = a.get("href")
@@ -264,6 +357,109 @@ def _keep_with_next(main) -> None:
         short_intro = text_only and len(block.text_content()) < 700 and nxt.xpath(".//figure")
         if only_heading or short_intro:
             block.set("class", block.get("class", "") + " keep-next")
+
+
+# Tables: width class by column count (print.css sets font size and padding per class) and no
+# line break inside short tokens ("< 0.001", "2005 vs 2011", "89.2 %", "Todas las redes").
+WIDE_COLUMNS = 7        # from this many columns a table is set smaller ("wide")
+VERY_WIDE_COLUMNS = 9   # and from this many, smaller still ("very-wide")
+LONG_TABLE_CHARS = 1800  # a table with more text than this may break across pages
+SHORT_CELL_CHARS = 16   # a cell of at most this many characters (and three words) never wraps
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"  # no break after a dash inside a range of numbers
+_GLUE = [
+    (re.compile(r"([<>≤≥=±×~]) (?=\S)"), "\\1" + NBSP),                   # "< 0.001", "× 1.2"
+    (re.compile(r"(?<=\S) ([%‰])"), NBSP + "\\1"),                        # "89.2 %"
+    (re.compile(r"(\d) (vs\.?|a|al|–|-|—|/) (?=[\d<>≤≥−-])"),              # "2005 vs 2011"
+     "\\1" + NBSP + "\\2" + NBSP),
+    (re.compile(r"(S/\.?|N°|US\$) (?=\d)"), "\\1" + NBSP),                # "S/ 1,234"
+    (re.compile(r"(\d[–-])(?=\d)"), "\\1" + WORD_JOINER),                  # "4,680–5,200"
+    (re.compile(r"(?<=[a-záéíóúñ]) (?=(?:19|20)\d\d\b)"), NBSP),             # "julio 2006"
+]
+
+
+_NUM = r"(?:[<>≤≥~±×]\s*)?[−+-]?(?:S/\.?\s*)?\d[\d.,]*(?:\s*[%‰])?"
+NUMERIC_CELL = re.compile(rf"^(?:{_NUM}(?:\s*(?:a|al|–|-|—|/|vs\.?)\s*{_NUM})?|[–—-]|)$")
+RANGE_CELL = re.compile(rf"^{_NUM} (?:a|al|–|-|—|/|vs\.?) {_NUM}$")
+RANGE_SEPARATOR = re.compile(r"(?<=\u00a0)(a|al|–|-|—|/|vs\.?)\u00a0")
+
+
+def is_numeric_text(text: str) -> bool:
+    """A cell that reads as a number, a range of numbers or a placeholder dash."""
+    return bool(NUMERIC_CELL.match(" ".join(text.split())))
+
+
+def glue_short_tokens(text: str, short: bool = False) -> str:
+    """Non-breaking spaces inside tokens that must not wrap; the whole text if ``short``."""
+    if short:
+        return text.replace(" ", NBSP)
+    for pattern, repl in _GLUE:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _is_short(text: str) -> bool:
+    words = text.split()
+    return 1 < len(words) <= 3 and len(text.strip()) <= SHORT_CELL_CHARS
+
+
+def _fit_tables(main) -> None:
+    """Mark each table by width (``wide``/``very-wide``) and glue its short tokens."""
+    for number, table in enumerate(main.xpath(".//table"), start=1):
+        table.set("data-table", str(number))
+        rows = table.xpath(".//tr")
+        ncols = max((sum(int(c.get("colspan", "1") or 1) for c in r.xpath("./th | ./td"))
+                     for r in rows), default=0)
+        classes = (table.get("class") or "").split()
+        classes = [c for c in classes if not c.startswith("cols-")] + [f"cols-{ncols}"]
+        if ncols >= WIDE_COLUMNS:
+            classes.append("wide")
+        if ncols >= VERY_WIDE_COLUMNS:
+            classes.append("very-wide")
+        table.set("class", " ".join(dict.fromkeys(classes)))
+        figure = table.getparent()
+        if (figure is not None and figure.tag == "figure"
+                and len(" ".join(table.text_content().split())) > LONG_TABLE_CHARS):
+            # a table with this much text rarely fits the rest of a page: let it break across
+            # pages (header repeated) instead of leaving the page before it half empty
+            figure.set("class", " ".join(dict.fromkeys([*(figure.get("class") or "").split(),
+                                                        "long"])))
+        _align_numeric_columns(rows, ncols)
+        for cell in table.xpath(".//td | .//th"):
+            text = cell.text_content()
+            classes = (cell.get("class") or "").split()
+            # A range of numbers may break after its separator in a tight table, never inside
+            # a number: "1,708,200 –" / "2,190,000".
+            is_range = (cell.tag == "td" and "num" in classes and not len(cell)
+                        and bool(RANGE_CELL.match(" ".join(text.split()))))
+            short = cell.tag == "td" and not is_range and _is_short(text)
+            for node in [cell, *cell.iterdescendants()]:
+                if node.text:
+                    node.text = glue_short_tokens(node.text, short)
+                if node is not cell and node.tail:
+                    node.tail = glue_short_tokens(node.tail, short)
+            if is_range:
+                cell.text = RANGE_SEPARATOR.sub(lambda m: m.group(1) + " ", cell.text)
+                cell.set("class", " ".join(dict.fromkeys([*classes, "range"])))
+
+
+def _align_numeric_columns(rows, ncols: int) -> None:
+    """A column whose body cells all read as numbers (text such as "3,710 a 4,861" or "< 0.001"
+    included) is right-aligned and unbreakable like a numeric one."""
+    grid: list[list] = []
+    for r in rows:
+        cells = r.xpath("./th | ./td")
+        if any(int(c.get("colspan", "1") or 1) != 1 for c in cells) or len(cells) != ncols:
+            return  # merged cells: leave the table as it is
+        grid.append(cells)
+    for j in range(ncols):
+        body = [r[j] for r in grid if r[j].tag == "td"]
+        texts = [" ".join(c.text_content().split()) for c in body]
+        if not body or not any(texts) or not all(is_numeric_text(x) for x in texts):
+            continue
+        for r in grid:
+            cls = [c for c in (r[j].get("class") or "").split() if c != "txt"]
+            r[j].set("class", " ".join(dict.fromkeys([*cls, "num"])))
 
 
 def _temp_beside(path: Path) -> Path:

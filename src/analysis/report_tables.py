@@ -6,11 +6,14 @@ here. Each function names the input file in its errors.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from analysis.frames import require_columns as _need
 from analysis.labels import t
+from analysis.report_text import published_text  # noqa: F401  (used below; shared with factsheets)
 
 CHAINS = ("mango", "lacteos")
 
@@ -40,6 +43,28 @@ def _value(v) -> str:
     return f"{v:,.2f}".rstrip("0")
 
 
+_NOTE = re.compile(r"\s*\([^()]*\)")
+_FILE = re.compile(r"\s*\(?[\w./-]*\.(?:csv|parquet|xlsx|json|md)\)?", re.IGNORECASE)
+
+
+def cite(sources) -> str:
+    """A source cell as published: the document's places ("Tabla N°02", "Sección 4.3.2 Fase 2,
+    texto"), once each and in order, without the transcriber's notes in parentheses, the
+    "fecha:" / "(derivado)" markers or file names."""
+    if sources is None or (not isinstance(sources, str) and pd.isna(sources)):
+        return ""
+    text = str(sources)
+    while _NOTE.search(text):
+        text = _NOTE.sub("", text)
+    text = _FILE.sub("", text)
+    parts = []
+    for part in re.split(r"\s*;\s*", text):
+        part = re.sub(r"^(?:fecha|date)\s*:\s*", "", part.strip(), flags=re.IGNORECASE).strip(" ,")
+        if part and part not in parts:
+            parts.append(part)
+    return "; ".join(parts)
+
+
 def socioeconomic_table(socio: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     """laredo_socioeconomic.csv with labelled indicators: Indicador, Valor, Unidad, Fuente."""
     _need(socio, ["indicator", "value", "unit", "source"], "laredo_socioeconomic.csv")
@@ -52,7 +77,7 @@ def socioeconomic_table(socio: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
                              f"'ind_{ind}' in i18n/narrative.yaml") from None
     out = pd.DataFrame({"a": labels, "b": [_value(v) for v in socio["value"]],
                         "c": socio["unit"].to_numpy(),
-                        "d": socio["source"].to_numpy()})
+                        "d": [cite(s) for s in socio["source"]]})
     out.columns = _cols(lang, "indicator", "value", "unit", "source")
     return out
 
@@ -88,7 +113,7 @@ def cofinancing_table(cof: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
         "project": [_project_label(r, lang) for r in cof.itertuples()],
         "funder": [_n("total_row", lang) if f == "total" else f for f in cof["funder"]],
         "amount": cof["amount"].to_numpy(), "currency": cof["currency"].to_numpy(),
-        "kind": [_n(f"kind_{k}", lang) for k in cof["kind"]], "source": cof["source"].to_numpy(),
+        "kind": [_n(f"kind_{k}", lang) for k in cof["kind"]], "source": [cite(s) for s in cof["source"]],
     })
     out.columns = _cols(lang, "project", "funder", "amount", "currency", "kind", "source")
     return out
@@ -125,7 +150,8 @@ def projects_table(projects: pd.DataFrame, networks: pd.DataFrame, lang: str = "
     out = pd.DataFrame({
         "network": grouped["network"],
         "type": [_n(f"ptype_{p}", lang) for p in grouped["project_type"]],
-        "project": grouped["name"], "start": grouped["start"], "results": grouped["reported_results"],
+        "project": [published_text(x) for x in grouped["name"]], "start": grouped["start"],
+        "results": [published_text(x) for x in grouped["reported_results"]],
     })
     out.columns = _cols(lang, "network", "type", "project", "start", "results")
     return out
@@ -144,7 +170,7 @@ def chain_indicator_table(indicators: pd.DataFrame, networks: pd.DataFrame, chai
         "period": [_n(f"period_{p}", lang) for p in d["period"]],
         "value": [_value(v) for v in d["value"]],
         "range": ["" if lo == hi else f"{_value(lo)}–{_value(hi)}" for lo, hi in zip(d["low"], d["high"])],
-        "unit": d["unit"], "source": d["source"],
+        "unit": d["unit"], "source": [cite(s) for s in d["source"]],
     })
     out.columns = _cols(lang, "indicator", "scope", "period", "value", "range", "unit", "source")
     return out
@@ -161,8 +187,9 @@ def failed_checks_table(audit: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     d = audit[~passed.astype(bool)].reset_index(drop=True)
     out = pd.DataFrame({
         "rule": [_n(f"rule_{r}", lang) for r in d["rule"]], "what": d["description"],
-        "expected": d["expected"].astype(str), "found": d["found"].astype(str),
-        "source": d["sources"],
+        "expected": [audit_value(v, lang) for v in d["expected"]],
+        "found": [audit_value(v, lang) for v in d["found"]],
+        "source": [cite(s) for s in d["sources"]],
     })
     out.columns = _cols(lang, "rule", "what", "expected", "found", "source")
     return out
@@ -204,7 +231,7 @@ def assumptions_table(assumptions: pd.DataFrame, lang: str = "es") -> pd.DataFra
     out = pd.DataFrame({"chain": [chain_label(c, lang) for c in assumptions["chain"]],
                         "assumption": assumptions["assumption"],
                         "value": assumptions["value"].astype(str),
-                        "source": assumptions["source"]})
+                        "source": [cite(s) for s in assumptions["source"]]})
     out.columns = _cols(lang, "chain", "assumption", "value", "source")
     return out
 
@@ -246,35 +273,51 @@ def decomposition_table(decomp: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
 
 
 def _plain(text: str, names: dict[str, str]) -> str:
-    """Internal ids in an audit text replaced by the networks' names; the rest de-snaked."""
-    import re
+    """Internal ids left in an audit text (older audit.csv) replaced by the networks' names; any
+    other snake_case id de-snaked. Descriptions written by ``audit.item_labels`` pass unchanged."""
     for nid in sorted(names, key=len, reverse=True):
-        text = text.replace(nid, names[nid])
+        text = re.sub(rf"\b{re.escape(nid)}\b", names[nid], text)
     text = re.sub(r"\b([a-z0-9]+(?:_[a-z0-9]+)+)\b", lambda m: m.group(1).replace("_", " "), text)
-    return text.replace("|", " ").replace("/", " ")
+    return text.replace("|", " ")
+
+
+_DATE = re.compile(r"\b(\d{4})-(\d{2})\b")
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?:\.\d+)?(?![\d-])")
+
+
+def audit_value(value, lang: str = "es", dates: bool | None = None) -> str:
+    """An expected/found value of the audit as the report prints numbers: rounded (one decimal,
+    two below 10), thousands with ",", "≥" for ">=", year-months as "julio 2006"."""
+    from analysis.audit import display_number
+
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    text = text.replace(">=", "≥").replace("<=", "≤")
+    if dates is None:
+        dates = bool(_DATE.search(text)) or bool(re.fullmatch(r"[≥≤ ]*\d{4}", text.strip()))
+    if dates:
+        months = t("report.months", lang).split(",")
+        return _DATE.sub(lambda m: f"{months[int(m.group(2)) - 1].strip()} {m.group(1)}", text)
+    return _NUMBER.sub(lambda m: display_number(float(m.group())), text)
 
 
 def findings_table(findings: pd.DataFrame, networks: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     """audit_findings.csv for the chapter: one row per discrepancy, grouped by severity,
     plain wording, numbers in the report's format, no internal ids or file names."""
     _need(findings, ["severity", "description", "values", "sources", "n_checks"], "audit_findings.csv")
-    names = dict(zip(networks["network_id"], networks["name"]))
-    sep = "." if lang == "es" else ","
+    names = dict(zip(networks["network_id"], networks["short_name"]))
+    rules = findings["rules"] if "rules" in findings else pd.Series([""] * len(findings))
 
-    def nums(v: str) -> str:
-        import re
-        def one(m):
-            x = m.group()
-            if "." in x:  # a computed percentage: one decimal, the report's decimal mark
-                return f"{float(x):.1f}".replace(".", "," if lang == "es" else ".")
-            return f"{int(x):,d}".replace(",", sep) if len(x) >= 4 else x
-        return re.sub(r"(?<![\d.-])\d+(?:\.\d+)?(?![\d-])", one, str(v))
+    def values(v, rule) -> str:
+        dates = "dates_in_order" in str(rule)
+        pairs = [" / ".join(audit_value(x.strip(), lang, dates) for x in pair.split(" / "))
+                 for pair in str(v).split("; ")]
+        return "; ".join(dict.fromkeys(pairs))
 
     out = pd.DataFrame({
         "severity": [_n(f"severity_{s}", lang) for s in findings["severity"]],
         "what": [_plain(d, names) for d in findings["description"]],
-        "values": [nums(v) for v in findings["values"]],
-        "source": [s.replace(" (derivado)", "") for s in findings["sources"]],
+        "values": [values(v, r) for v, r in zip(findings["values"], rules)],
+        "source": [cite(s) for s in findings["sources"]],
         "n_checks": findings["n_checks"].astype(int),
     })
     out.columns = _cols(lang, "severity", "what", "values_found", "source", "n_checks")

@@ -19,6 +19,21 @@ _TAG = re.compile(r"</?[a-z]+>")
 _LEFTOVER = re.compile(r"\{[a-z_]+\}|\bXX\b")
 
 
+# Notes the transcriber left inside published text: "(nombre por red no recuperable del texto
+# aplanado)", "(asignación por red no recuperable)". They describe the transcription, not the
+# programme, and are not printed.
+_TRANSCRIPTION_NOTE = re.compile(
+    r"\s*\((?=[^()]*(?:no\s+recuperable|no\s+se\s+recupera|texto\s+aplanado|flattened|"
+    r"not\s+recoverable))[^()]*\)", re.IGNORECASE)
+
+
+def published_text(text) -> str:
+    """A published text cell (project name, objective, results) without the transcriber's notes."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return " ".join(_TRANSCRIPTION_NOTE.sub("", str(text)).split())
+
+
 def load_report_config(path: Path | str) -> dict:
     """``source_name``, ``synthetic`` and ``min_cell`` of a survey config YAML."""
     path = Path(path)
