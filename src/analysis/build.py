@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from analysis import paths
+from analysis.reproducible import pin_build_date
 
 KERNEL = "redes-laredo"
 
@@ -229,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     params = _parse_params(args.parameter)
+    pin_build_date()  # inherited by the kernel: every output carries the commit's date, not now
     if args.processed_dir is not None:
         params.setdefault("processed_dir", str(args.processed_dir.resolve()))
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.build import describe, error_summary
+from analysis.reproducible import pin_build_date
 
 NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
 CHAINS = {"mango": "Cadena de mango", "lacteos": "Cadena de lácteos"}
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="factsheets go to <reports-dir>/fichas (default: reports/)")
     args = parser.parse_args(argv)
     out_dir = Path(args.reports_dir) / "fichas" if args.reports_dir else None
+    pin_build_date()  # workers and kernels inherit it: byte-identical outputs for one commit
     try:
         if args.list:
             print("\n".join(u["unit_id"] for u in units()))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.labels import t
 from analysis.paths import REPORTS
+from analysis.reproducible import normalize_xlsx
 from analysis.suppression import suppress_small_cells
 
 LONG_TABLE_ROWS = 12  # longer tables may break across pages, header row repeated (print CSS)
@@ -44,6 +45,7 @@ HOUSE_STYLE = {
     "figure.dpi": 100,
     "savefig.bbox": "tight",
     "svg.fonttype": "path",
+    "svg.hashsalt": "redes-laredo",  # fixed ids in SVG files: same figure, same bytes
 }
 PALETTE = ["#1f5a8a", "#e07b1f", "#3a8a3a", "#b23a48", "#6b5b95", "#8c8c8c"]
 
@@ -151,7 +153,7 @@ class Report:
         stem = f"grafico_{number:02d}_{key}"
         png, svg = self.fig_dir / f"{stem}.png", self.fig_dir / f"{stem}.svg"
         fig.savefig(png, dpi=dpi, format="png")
-        fig.savefig(svg, format="svg")
+        fig.savefig(svg, format="svg", metadata={"Date": None})
         # Print the image at the size it was drawn, so its fonts match the text's.
         width_in = _png_width(png) / dpi
         mime, raw = ("image/png", png) if embed == "png" else ("image/svg+xml", svg)
@@ -282,6 +284,7 @@ class Report:
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             frame.to_excel(xw, sheet_name="tabla", index=False)
             info.to_excel(xw, sheet_name="info", index=False)
+        normalize_xlsx(path)
 
     def _write_index(self) -> None:
         with self.index_path.open("w", encoding="utf-8-sig", newline="") as fh:

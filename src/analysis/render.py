@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.reproducible import build_date
 from analysis.labels import t
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -107,7 +108,7 @@ def notebook_to_html(nb_path: Path | str, title: str, subtitle: str = "", lang: 
             "title": title,
             "subtitle": subtitle,
             "programme": t("report.programme", lang),
-            "date": format_date(date or dt.date.today(), lang),
+            "date": t("report.cover_version", lang, date=format_date(date or build_date(), lang)),
             "toc_title": t("report.toc_title", lang),
             "page_label": t("report.page_label", lang),
             "page_of": t("report.page_of", lang),
