@@ -24,7 +24,7 @@ B := build
 R := $(B)/stage
 PUBLISH_DIR := reports
 STAMP := $(VENV)/.installed
-BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(P) --reports-dir $(R)
+BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(P)
 
 # Inputs of each step (a change re-runs only the steps downstream of it).
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
@@ -88,22 +88,34 @@ $(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(P)/re
 	@touch $@
 
 # --- reports ---------------------------------------------------------------------------------
-MAIN := $(R)/informe_redes_laredo
+# Each language edition has its own file names, so building one never overwrites the other:
+# Spanish at the top of reports/, English under reports/en/.
+ifeq ($(LANG_REPORT),en)
+EDITION   := $(R)/en
+MAIN      := $(EDITION)/report_business_networks_laredo
+QUALITY   := $(EDITION)/survey_data_quality
+FICHA     := factsheet_
+else
+EDITION   := $(R)
+MAIN      := $(EDITION)/informe_redes_laredo
+QUALITY   := $(EDITION)/calidad_datos
+FICHA     := ficha_
+endif
+
 $(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp $(PUBLISHED_CSV) $(CHART_SRC) \
              $(MAIN_SRC) $(RENDER_SRC) | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \
-	  -p config_path "$(abspath $(DATA))" \
-	  --title "Redes Empresariales en Laredo" --subtitle "Evaluación de impacto reproducible: cadenas de lácteos y mango, 2005-2011"
+	  --reports-dir $(EDITION) -p config_path "$(abspath $(DATA))" \
+	  --title-key report.title_main --subtitle-key report.subtitle_main
 
-QUALITY := $(R)/calidad_datos
 $(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/data_quality.ipynb --html $(QUALITY).html --pdf $@ --lang $(LANG_REPORT) \
-	  -p config_path "$(abspath $(DATA))" \
-	  --title "Calidad de los datos de la encuesta" --subtitle "Lectura, limpieza y balance de línea de base"
+	  --reports-dir $(EDITION) -p config_path "$(abspath $(DATA))" \
+	  --title-key report.title_quality --subtitle-key report.subtitle_quality
 
 # One factsheet per network (ids read from Tabla N°02's CSV) and per chain.
 UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
-FACTSHEETS := $(UNITS:%=$(R)/fichas/ficha_%.pdf)
+FACTSHEETS := $(UNITS:%=$(EDITION)/fichas/$(FICHA)%.pdf)
 FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py src/analysis/effects_figures.py \
                  src/analysis/report_text.py
 # All factsheets share the same inputs, so they are one grouped target: one process pool builds
@@ -111,7 +123,7 @@ FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py sr
 $(FACTSHEETS) &: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp \
                $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC) | $(STAMP)
 	@$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))" \
-	  --processed-dir $(P) --reports-dir $(R) --build-dir $(B)/fichas
+	  --processed-dir $(P) --reports-dir $(EDITION) --build-dir $(B)/fichas
 
 ALL_REPORTS := $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS)
 .PHONY: all-reports

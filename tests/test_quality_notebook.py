@@ -17,8 +17,8 @@ def test_parameters_cell_and_no_outputs():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code[0].metadata.get("tags") == ["parameters"]
     for name in ("raw_dir", "processed_dir", "reports_dir", "lang", "config_path"):
-        assert f"{name} = " in code[0].source
-    assert 'lang = "es"' in code[0].source
+        assert f"{name}: str = " in code[0].source  # typed, for papermill --help-notebook
+    assert 'lang: str = "es"' in code[0].source
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert nb.metadata["kernelspec"]["name"] == "redes-laredo"
     assert 'Report(name="calidad_datos"' in "".join(c.source for c in code)

@@ -82,8 +82,8 @@ def test_notebook_parameters_and_notice_first():
     code = [c for c in nb.cells if c.cell_type == "code"]
     params = code[0]
     assert params.metadata["tags"] == ["parameters"]
-    for line in ('raw_dir = "../data/raw"', 'processed_dir = "../data/processed"',
-                 'reports_dir = "../reports"', 'lang = "es"', 'config_path = "../config/demo.yaml"'):
+    for line in ('raw_dir: str = "../data/raw"', 'processed_dir: str = "../data/processed"',
+                 'reports_dir: str = "../reports"', 'lang: str = "es"', 'config_path: str = "../config/demo.yaml"'):
         assert line in params.source
     setup = code[1].source
     assert setup.rstrip().endswith("rep.notice(rx.notice_text(cfg, lang))")

@@ -220,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--pdf", type=Path)
     r.add_argument("--title", default="")
     r.add_argument("--subtitle", default="")
+    r.add_argument("--title-key", help="i18n key of the title (in --lang), instead of --title")
+    r.add_argument("--subtitle-key", help="i18n key of the subtitle (in --lang), instead of --subtitle")
     r.add_argument("--lang", default="es")
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     r.add_argument("--reports-dir", type=Path, default=None,
@@ -230,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     params = _parse_params(args.parameter)
+    if args.title_key or args.subtitle_key:
+        from analysis.labels import t
+
+        args.title = t(args.title_key, args.lang) if args.title_key else args.title
+        args.subtitle = t(args.subtitle_key, args.lang) if args.subtitle_key else args.subtitle
     pin_build_date()  # inherited by the kernel: every output carries the commit's date, not now
     if args.processed_dir is not None:
         params.setdefault("processed_dir", str(args.processed_dir.resolve()))
@@ -244,11 +251,12 @@ def main(argv: list[str] | None = None) -> int:
                     params, args.lang, reports_dir=args.reports_dir)
             print(f"[build] {args.notebook.name}: {describe(t)}", file=sys.stderr)
     except UserFacingError as exc:
-        print(user_error_text(exc), file=sys.stderr)
+        # a newline first: papermill's progress bar may stop mid-line when a cell fails
+        print("\n" + user_error_text(exc), file=sys.stderr)
         return 2
     except Exception as exc:  # a bug, not a data problem: the last error line, details in the log
         log = write_error_log(args.executed, f"{type(exc).__name__}: {exc}")
-        print(f"[build] internal error in {args.notebook.name}: {error_summary(exc)}\n"
+        print(f"\n[build] internal error in {args.notebook.name}: {error_summary(exc)}\n"
               f"(full log: {paths.display(log)}; reports/ was not changed)", file=sys.stderr)
         return 1
     return 0

@@ -17,28 +17,34 @@ from analysis.build import describe, error_summary
 from analysis.reproducible import pin_build_date
 
 NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
-CHAINS = {"mango": "Cadena de mango", "lacteos": "Cadena de lácteos"}
+CHAINS = ("mango", "lacteos")
+PREFIX = {"es": "ficha_", "en": "factsheet_"}  # file names of each edition: ficha_<unit>.pdf ...
 
 
-def units(raw_dir: Path | None = None) -> list[dict]:
+def units(raw_dir: Path | None = None, lang: str = "es") -> list[dict]:
     """One entry per factsheet: the 12 networks of Tabla N°02 plus the two chains."""
     import pandas as pd
+
+    from analysis.labels import t
 
     raw_dir = Path(raw_dir or paths.DATA_RAW)
     networks = pd.read_csv(raw_dir / "published" / "networks.csv", dtype=str)
     out = [
-        {"unit_kind": "network", "unit_id": row.network_id, "title": f"Red {row.short_name}"}
+        {"unit_kind": "network", "unit_id": row.network_id,
+         "title": t("factsheet.title_network", lang, name=row.short_name)}
         for row in networks.itertuples()
     ]
-    out += [{"unit_kind": "chain", "unit_id": cid, "title": title} for cid, title in CHAINS.items()]
+    out += [{"unit_kind": "chain", "unit_id": cid, "title": t(f"factsheet.title_chain_{cid}", lang)}
+            for cid in CHAINS]
     return out
 
 
 def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_dir: Path,
                processed_dir: Path | None = None) -> tuple[str, dict]:
     from analysis.build import run
+    from analysis.labels import t
 
-    stem = f"ficha_{unit['unit_id']}"
+    stem = f"{PREFIX.get(lang, 'ficha_')}{unit['unit_id']}"
     # the notebook writes its exports under reports_dir/fichas, next to the factsheet itself
     params = {"unit_kind": unit["unit_kind"], "unit_id": unit["unit_id"],
               "reports_dir": str(Path(out_dir).resolve().parent)}
@@ -52,7 +58,7 @@ def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_d
         out_dir / f"{stem}.html",
         out_dir / f"{stem}.pdf",
         title=unit["title"],
-        subtitle="Ficha de resultados — Redes Empresariales, Laredo",
+        subtitle=t("factsheet.subtitle", lang),
         parameters=params,
         lang=lang,
         progress=False,
@@ -67,7 +73,7 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
     build_dir = Path(build_dir or paths.BUILD / "fichas")
     out_dir.mkdir(parents=True, exist_ok=True)
     build_dir.mkdir(parents=True, exist_ok=True)
-    todo = units()
+    todo = units(lang=lang)
     results, failures = {}, []
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -92,7 +98,7 @@ def build_one(unit_id: str, lang: str = "es", config: str | None = None,
               out_dir: Path | None = None, build_dir: Path | None = None,
               processed_dir: Path | None = None) -> dict:
     """Build the factsheet of one network or chain (the Makefile calls this once per unit)."""
-    by_id = {u["unit_id"]: u for u in units()}
+    by_id = {u["unit_id"]: u for u in units(lang=lang)}
     if unit_id not in by_id:
         raise KeyError(f"unknown factsheet unit {unit_id!r}; known: {', '.join(by_id)}")
     out_dir = Path(out_dir or paths.REPORTS / "fichas")

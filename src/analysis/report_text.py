@@ -97,9 +97,11 @@ def summary_values(networks: pd.DataFrame, audit: pd.DataFrame) -> dict[str, int
             "n_checks": n_checks, "n_fail": n_fail}
 
 
-def summary_text(networks: pd.DataFrame, audit: pd.DataFrame, lang: str = "es") -> str:
-    """The summary paragraph filled from data."""
-    return fill("narrative.summary", lang, **summary_values(networks, audit))
+def summary_text(networks: pd.DataFrame, audit: pd.DataFrame, lang: str = "es",
+                 synthetic: bool = True) -> str:
+    """The summary paragraph filled from data; on synthetic survey data it says so."""
+    clause = t(f"narrative.summary_effects_{'synthetic' if synthetic else 'real'}", lang)
+    return fill("narrative.summary", lang, effects_clause=clause, **summary_values(networks, audit))
 
 
 def audit_text(audit: pd.DataFrame, lang: str = "es") -> str:
@@ -138,6 +140,11 @@ def notice_text(config: dict, lang: str = "es") -> str:
     key = "narrative.synthetic_notice" if config["synthetic"] else "narrative.real_notice"
     # Report.notice escapes HTML, so the label's <strong> marks would print literally.
     return _TAG.sub("", fill(key, lang, source_name=config["source_name"]))
+
+
+def effects_notice_text(config: dict, lang: str = "es") -> str:
+    """The box that opens the effects chapter on synthetic data: what its numbers are not."""
+    return fill("narrative.effects_synthetic_notice", lang, source_name=config["source_name"])
 
 
 def sensitivity_text(sens: pd.DataFrame, lang: str = "es") -> str:
