@@ -218,6 +218,13 @@ class Report:
 
             display(HTML(notice_html(text)))
 
+    def callout(self, text: str) -> None:
+        """Display a warning box where it stands in the text (a notice goes to the cover)."""
+        if self.display:
+            from IPython.display import HTML, display
+
+            display(HTML(f'<div class="callout">{html.escape(text)}</div>'))
+
     # ------------------------------------------------------------------ internals
     def _next(self, kind: str, key: str) -> int:
         if not isinstance(key, str) or not KEY_RE.match(key):
