@@ -49,12 +49,28 @@ help: ## list the targets
 	@echo "  variables: DATA=config/<source>.yaml (default $(DATA)), LANG_REPORT=es|en, JOBS=$(JOBS)"
 
 # --- environment ---------------------------------------------------------------------------
+# uv installs the pinned requirements in seconds (pip is the fallback when uv cannot be had).
+UV := $(VENV)/bin/uv
 $(STAMP): requirements.txt pyproject.toml
 	@echo "[setup] creating $(VENV) from requirements.txt (first use only)"
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
-	$(PY) -m ipykernel install --prefix "$(abspath $(VENV))" --name $(KERNEL) --display-name "Redes Laredo (.venv)" >/dev/null
+	@start=$$(date +%s); test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+	if $(PY) -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1; then \
+	  $(UV) pip install -q --python $(PY) -r requirements.txt && \
+	  $(UV) pip install -q --python $(PY) --no-deps -e . ; \
+	else \
+	  echo "[setup] uv unavailable: installing with pip (slower)"; \
+	  $(PY) -m pip install -q --disable-pip-version-check -r requirements.txt && \
+	  $(PY) -m pip install -q --disable-pip-version-check --no-deps -e . ; \
+	fi; \
+	$(PY) -m ipykernel install --prefix "$(abspath $(VENV))" --name $(KERNEL) --display-name "Redes Laredo (.venv)" >/dev/null; \
+	echo "[setup] done in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+LAB_STAMP := $(VENV)/.lab-installed
+$(LAB_STAMP): requirements-lab.txt $(STAMP)
+	@echo "[setup] installing JupyterLab (first make lab only)"
+	@if test -x $(UV); then $(UV) pip install -q --python $(PY) -r requirements-lab.txt; \
+	else $(PY) -m pip install -q --disable-pip-version-check -r requirements-lab.txt; fi
 	@touch $@
 
 setup: $(STAMP) ## create the virtual environment and the Jupyter kernel
@@ -148,8 +164,10 @@ test: $(STAMP) ## run the test suite (includes an end-to-end build into a tempor
 test-fast: $(STAMP) ## run the tests except the end-to-end build
 	$(PY) -m pytest -q -m "not e2e"
 
-lab: $(STAMP) ## open JupyterLab on notebooks/
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+# make lab LAB_ARGS="--no-browser --ip=0.0.0.0 --port=8888" (as root, add --allow-root)
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: $(LAB_STAMP) ## open JupyterLab on notebooks/ (installs it on first use; LAB_ARGS=... passed on)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 bench: $(STAMP) ## benchmark: cold/warm/incremental builds, per-stage times, estimation scale
 	$(PY) scripts/bench.py

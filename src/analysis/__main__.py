@@ -90,10 +90,40 @@ def _run_effects(args) -> int:
     return 0
 
 
+# Subcommands that hand their arguments to a stage's own command line (each has its --help).
+DELEGATED = {
+    "clean": ("analysis.survey.pipeline", "clean one survey source into data/processed (panel, log)"),
+    "check": ("analysis.survey.preflight", "check a survey config and the files it names"),
+    "build": ("analysis.build", "execute one notebook with papermill and render it (HTML, PDF)"),
+    "factsheets": ("analysis.factsheets", "build the factsheets (one per network and chain)"),
+    "publish": ("analysis.publish", "publish a staged build into reports/ under the build lock"),
+    "simulate": ("analysis.coverage.__main__", "coverage simulation of the project's design"),
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("analysis")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description="APOMIPE Redes Empresariales analysis")
-    sub = parser.add_subparsers(dest="command", required=True)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="redes", description="Redes Empresariales (APOMIPE, Laredo): survey cleaning, effects, "
+        "reports. `make report` runs the whole pipeline; these are its stages.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _effects_parser(sub)
+    for name, (_module, help_text) in DELEGATED.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    if argv and argv[0] in DELEGATED:
+        import importlib
+
+        return int(importlib.import_module(DELEGATED[argv[0]][0]).main(argv[1:]) or 0)
     args = parser.parse_args(argv)
     if args.command == "effects":
         return _run_effects(args)
