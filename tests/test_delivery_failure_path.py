@@ -134,15 +134,19 @@ def test_case_typo_in_a_data_file_name_is_named(tmp_path):
     assert "(did you mean 'ok.csv'? (names are case-sensitive))" in str(exc.value)
 
 
-def test_no_comparison_producers_is_a_design_error(tmp_path):
+def test_no_comparison_producers_is_noted_not_refused(tmp_path, capsys):
+    """A chain without comparison producers is built: logged, named, and before–after only later."""
     cfg = delivery(tmp_path, keep=lambda df: df[df["¿Integra una red?"].str.lower().str.startswith("s")])
-    with pytest.raises(SurveyValidationError) as exc:
-        build(cfg)
-    lines = str(exc.value).splitlines()
-    assert lines[0] == "2 problem(s) in the survey data:"
-    assert any(ln.startswith(f"file={paths.display(cfg)}, sheet=-, row=-, column=¿Integra una red?, "
-                             "value='mango', rule=no_comparison_group: the mango chain has 1 members "
-                             "and no comparison producers") for ln in lines)
+    res = build(cfg)
+    noted = res.log[res.log["action"] == "noted"]
+    assert noted[["column", "rule", "old_value"]].values.tolist() == [
+        ["¿Integra una red?", "no_comparison_group", "lacteos"],
+        ["¿Integra una red?", "no_comparison_group", "mango"]]
+    assert res.summary["comparison_impossible"] == ["lacteos", "mango"]
+    assert len(res.panel) == 6  # every member row kept
+    assert capsys.readouterr().err.splitlines()[1].startswith(
+        "[survey] note: no_comparison_group: the mango chain has 1 members and no comparison "
+        "producers (member = no), so a members-vs-comparison estimate is impossible")
 
 
 def test_single_round_is_a_design_error(tmp_path):

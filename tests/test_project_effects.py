@@ -18,7 +18,8 @@ import pytest
 
 from analysis import paths
 from analysis.coverage.gate import HIGH, LOW
-from analysis.project_effects import LEVELS, first_post_year, run_project_effects
+from analysis.project_effects import (LEVELS, chains_without_comparison, first_post_year,
+                                      run_project_effects)
 from analysis.survey import pipeline
 from analysis.survey.demo import PLANTED_EFFECTS
 
@@ -177,3 +178,24 @@ def test_missing_column_is_named():
                                                   "network_id", "programme_phase", "cohort_year",
                                                   "net_income_pen", "sales_value_pen",
                                                   "employment_fte"]), "/nonexistent", progress=False)
+
+
+def test_chain_without_comparison_gets_before_after_only(demo, tmp_path):
+    """Drop the mango comparison producers: every sample with mango members is before–after only."""
+    panel = demo[0]
+    no_mango_comp = panel[~((panel["chain"] == "mango") & ~panel["member"])]
+    assert chains_without_comparison(no_mango_comp) == ["mango"]
+    effects = run_project_effects(no_mango_comp, tmp_path, wild_reps=99, progress=False)
+    mango_nets = set(panel.loc[panel["member"] & (panel["chain"] == "mango"), "network_id"])
+    with_mango = ((effects["level"].isin(["overall", "sex"]))
+                  | ((effects["level"] == "chain") & (effects["group_value"] == "mango"))
+                  | ((effects["level"] == "network_id") & effects["group_value"].isin(mango_nets)))
+    assert set(effects.loc[with_mango, "method"]) == {"before_after", "before_after_pct"}
+    assert effects.loc[with_mango, "note"].str.contains(
+        "a members-vs-comparison estimate is impossible|una comparación entre miembros y no miembros "
+        "es imposible").all()
+    dairy = effects[(effects["level"] == "chain") & (effects["group_value"] == "lacteos")]
+    assert {"did_twfe", "did_wild", "cs_notyet", "pct_effect"} <= set(dairy["method"])
+    phase = effects[effects["level"] == "programme_phase"]
+    # each phase holds mango members (phase 1: 1 mango network; phase 2: 3), so both are before–after only
+    assert set(phase["method"]) == {"before_after", "before_after_pct"}

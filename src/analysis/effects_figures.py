@@ -236,6 +236,8 @@ def plot_member_lines(ax, means: pd.DataFrame, members_label: str, comparison_la
     """Members (solid) and comparison producers (dashed): mean by survey year on ``ax``."""
     for member in (True, False):
         s = means[means["member"] == member].sort_values("year")
+        if s["mean"].isna().all():
+            continue   # no comparison producers (or all suppressed): no line, no legend entry
         ax.plot(s["year"], s["mean"], marker="o", color=MEMBER_COLOURS[member],
                 linestyle="-" if member else "--", label=members_label if member else comparison_label)
 

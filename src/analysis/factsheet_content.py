@@ -266,6 +266,17 @@ def effect_methods(unit_kind: str) -> tuple[str, str]:
     return ("did_twfe", "pct_cluster_t") if unit_kind == "network" else ("did_twfe", "pct_effect")
 
 
+BEFORE_AFTER_METHODS = ("before_after", "before_after_pct")
+
+
+def has_comparison(effects: pd.DataFrame, unit_kind: str, unit_id: str) -> bool:
+    """Whether the unit has members-vs-comparison rows (a chain without comparison producers has
+    only before–after rows: :func:`analysis.project_effects.chains_without_comparison`)."""
+    level = effect_level(unit_kind)
+    sel = effects[(effects["level"] == level) & (effects["group_value"].map(_key) == unit_id)]
+    return bool((~sel["method"].isin(BEFORE_AFTER_METHODS)).any())
+
+
 def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell: int,
                   lang: str = "es", outcomes=OUTCOMES) -> tuple[pd.DataFrame, int]:
     """DiD (level) and percentage effect per outcome for the unit, with 95% CI, p, n.
@@ -286,16 +297,19 @@ def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell:
         ys = sel[sel["outcome"] == y]
         ba = ys[ys["method"] == "before_after"]
         members = int(ba["n_units"].iloc[0]) if len(ba) else 0
-        for method in effect_methods(unit_kind):
+        methods = (effect_methods(unit_kind) if has_comparison(effects, unit_kind, unit_id)
+                   else BEFORE_AFTER_METHODS)
+        for method in methods:
             r = ys[ys["method"] == method]
             if r.empty:
                 continue
             r = r.iloc[0]
             n_all = int(r["n_units"]) if pd.notna(r["n_units"]) else 0
-            comp = n_all - members
-            pct = method in ("pct_effect", "pct_cluster_t")
+            before_after = method in BEFORE_AFTER_METHODS
+            comp = 0 if before_after else n_all - members
+            pct = method in ("pct_effect", "pct_cluster_t", "before_after_pct")
             dec = 1 if pct else (2 if y == "employment_fte" else 0)
-            small = members < min_cell or comp < min_cell
+            small = members < min_cell or (comp < min_cell and not before_after)
             n_supp += small
             est = marker if small else _fmt(r["estimate"], dec, pct)
             ci = marker if small else (_l("ci_format", lang, low=_fmt(r["ci_low"], dec, pct),

@@ -15,6 +15,11 @@ levels (the ``level`` column holds the panel column that defines the group):
   phase + the comparison producers of the chains of those members (before_after, did_twfe,
   pct_effect). Samples that pool both chains get chain-specific period effects.
 
+A chain without comparison producers (or whose comparison producers share fewer than two survey
+rounds with its members, :func:`chains_without_comparison`) has no members-vs-comparison estimate:
+every sample holding its members gets only ``before_after`` and ``before_after_pct`` rows, whose
+note says the comparison is impossible and why.
+
 Every interval passes the coverage gate (:mod:`analysis.coverage.gate`): it is published only
 where the simulation of this design (``make simulate``) shows 0.93–0.97 coverage.
 
@@ -43,6 +48,7 @@ MAIN_OUTCOMES = ("net_income_pen", "sales_value_pen", "employment_fte")
 EXTRA_OUTCOMES = ("family_labour_days", "hired_labour_days")
 LEVELS = ("overall", "chain", "network_id", "sex", "programme_phase")
 SUBGROUP_METHODS = ("before_after", "did_twfe", "pct_effect")
+BEFORE_AFTER_METHODS = ("before_after",)   # before_after_pct rows come with it
 FIRST_POST = "first_post_year"   # first treated survey year (NaN = never treated)
 REQUIRED = ["producer_id", "year", "member", "chain", "sex", "network_id", "cluster_id", "sector",
             "programme_phase", "cohort_year", *MAIN_OUTCOMES]
@@ -190,6 +196,19 @@ def _comparison_chains(members: pd.DataFrame) -> list[str]:
     return sorted(members["chain"].dropna().unique())
 
 
+def chains_without_comparison(df: pd.DataFrame) -> list[str]:
+    """Chains whose members have no comparison producers in at least two of their survey years."""
+    out = []
+    for chain, rows in df.groupby("chain", observed=True):
+        member = rows["member"].astype(bool)
+        if not member.any():
+            continue
+        common = set(rows.loc[member, "year"]) & set(rows.loc[~member, "year"])
+        if len(common) < 2:
+            out.append(chain)
+    return sorted(out)
+
+
 def subsets(df: pd.DataFrame):
     """(level, group_value, frame, kind) for every estimation sample; kind: full|network|subgroup."""
     comp = df[~df["member"].astype(bool)]
@@ -228,10 +247,17 @@ def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_rep
     extra = [c for c in EXTRA_OUTCOMES if c in df.columns]
     all_methods = list(METHODS)
     no_wild = [m for m in METHODS if m != "did_wild"]
+    no_comparison = chains_without_comparison(df)
     parts = []
     for level, value, sub, kind in subsets(df):
         t0 = time.perf_counter()
-        if kind == "full":
+        lacking = sorted(set(sub.loc[sub["member"].astype(bool), "chain"]) & set(no_comparison))
+        if lacking:
+            res = _est(sub, [*MAIN_OUTCOMES, *extra], BEFORE_AFTER_METHODS, inference_cluster(sub),
+                       wild_reps, seed, lang)
+            chains = ", ".join(t(f"common.chain_{c}", lang) for c in lacking)
+            note = "; ".join([timing, t("factsheet.pe_note_no_comparison", lang, chain=chains)])
+        elif kind == "full":
             res = pd.concat([
                 _est(sub, MAIN_OUTCOMES, all_methods, inference_cluster(sub), wild_reps, seed, lang,
                      wild_ci=level in wild_ci_levels),
@@ -246,7 +272,7 @@ def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_rep
         else:
             res = _est(sub, [*MAIN_OUTCOMES, *extra], SUBGROUP_METHODS, inference_cluster(sub), wild_reps, seed, lang)
             note = "; ".join([timing, t(f"factsheet.pe_note_{level}", lang)])
-        if kind == "full" and level not in wild_ci_levels:
+        if kind == "full" and level not in wild_ci_levels and not lacking:
             wild = res["method"].eq("did_wild")
             res.loc[wild, "note"] = [f"{n}; {t('factsheet.pe_note_wild_no_ci', lang)}" if n else
                                      t("factsheet.pe_note_wild_no_ci", lang) for n in res.loc[wild, "note"]]

@@ -135,6 +135,23 @@ def effects_text(panel: pd.DataFrame, effects: pd.DataFrame, lang: str = "es") -
                 mid_year=", ".join(str(y) for y in mid), last_year=years[-1], n_clusters=n_clusters)
 
 
+BEFORE_AFTER = ("before_after", "before_after_pct")
+
+
+def no_comparison_text(effects: pd.DataFrame, lang: str = "es") -> str:
+    """Paragraph naming the chains whose delivery has no comparison producers ('' when none).
+
+    Such a chain's rows in ``effects.csv`` are before–after only
+    (:func:`analysis.project_effects.chains_without_comparison`).
+    """
+    chain_rows = effects[effects["level"] == "chain"]
+    lacking = [c for c, g in chain_rows.groupby("group_value") if g["method"].isin(BEFORE_AFTER).all()]
+    if not lacking:
+        return ""
+    chains = ", ".join(t(f"common.chain_{c}", lang).lower() for c in sorted(lacking))
+    return fill("narrative.effects_no_comparison", lang, chains=chains, n=len(lacking))
+
+
 def notice_text(config: dict, lang: str = "es") -> str:
     """Cover notice: the synthetic-data warning, or the plain survey source line."""
     key = "narrative.synthetic_notice" if config["synthetic"] else "narrative.real_notice"

@@ -1,10 +1,14 @@
 """Design guards: what the later steps need from a delivery, checked before any report is built.
 
-A delivery can be clean row by row and still make an estimate impossible: one survey round only,
-or a chain without comparison producers (or sharing fewer than two rounds with its members).
-Each is reported here as a :class:`Problem` located at the config, with what to do, so the build
-stops at validation instead of failing (or, worse, answering another question) in step 3 or in
-a factsheet.
+A delivery can be clean row by row and still make an estimate impossible. One survey round only
+makes every change over time impossible: it is a :class:`Problem` located at the config, with what
+to do, so the build stops at validation instead of failing in step 3 or in a factsheet.
+
+A chain without comparison producers (or whose comparison producers share fewer than two rounds
+with its members) still has a before–after change of its members; only the members-vs-comparison
+estimates are impossible there. :func:`comparison_notices` names those chains: the cleaning log
+records them and the effects step (:func:`analysis.project_effects.chains_without_comparison`)
+estimates only before–after for every sample that contains them, with a note saying why.
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ CHAIN_NAMES = {"lacteos": "lácteos", "mango": "mango"}
 def design_problems(panel: pd.DataFrame, config_file: str,
                     member_column: str | None = None) -> list[Problem]:
     """Every reason the effects step or a factsheet could not be built on ``panel``."""
-    return _rounds(panel, config_file) or _comparison(panel, config_file, member_column)
+    return _rounds(panel, config_file)
+
+
+def comparison_notices(panel: pd.DataFrame, config_file: str,
+                       member_column: str | None = None) -> list[Problem]:
+    """Chains where a members-vs-comparison estimate is impossible (not errors: see module doc)."""
+    return _comparison(panel, config_file, member_column)
 
 
 def _rounds(panel, config_file) -> list[Problem]:
@@ -52,5 +62,6 @@ def _comparison(panel, config_file, member_column) -> list[Problem]:
             out.append(Problem(config_file, None, None, member_column, chain,
                                f"comparison_rounds: in the {name} chain members and comparison "
                                f"producers share {len(common)} survey round(s) ({sorted(common)}); a "
-                               "difference in differences needs both groups in at least two rounds"))
+                               "difference in differences needs both groups in at least two rounds; the "
+                               "reports show only the members' before–after change for this chain"))
     return out

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.paths import CONFIG, DATA_PROCESSED, DATA_RAW
 from analysis.survey.clean import META, PANEL_COLUMNS, clean_tables, load_networks
 from analysis.survey.config import load_config
-from analysis.survey.design import design_problems
+from analysis.survey.design import comparison_notices, design_problems
 from analysis.survey.errors import SurveyConfigError, SurveyValidationError
 from analysis.survey.privacy import assert_no_pii, load_secret
 from analysis.survey.readers import display_path, read_source
@@ -39,6 +39,7 @@ def _summary(cfg, log, rows_in, rows_kept, rows_excluded, panel) -> dict:
         "config": display_path(cfg.path), "files": [display_path(f.path) for f in cfg.files],
         "rows_in": int(rows_in), "rows_kept": int(rows_kept), "rows_excluded": int(rows_excluded),
         "producers": int(panel["producer_id"].nunique()), "by_rule": by_rule,
+        "comparison_impossible": sorted(log.loc[log["action"] == "noted", "old_value"].astype(str)),
     }
 
 
@@ -64,6 +65,15 @@ def build(config_path) -> CleanResult:
     design = design_problems(panel, display_path(cfg.path), cfg.columns.get("member"))
     if design:
         raise SurveyValidationError(design)
+    notices = comparison_notices(panel, display_path(cfg.path), cfg.columns.get("member"))
+    if notices:
+        log = pd.concat([log, pd.DataFrame([
+            {"file": n.file, "sheet": None, "row": pd.NA, "producer_id": None, "column": n.column,
+             "rule": n.rule.split(":", 1)[0], "old_value": n.value, "new_value": None,
+             "action": "noted"} for n in notices], columns=log.columns)], ignore_index=True)
+        log["row"] = log["row"].astype("Int64")
+        for n in notices:
+            print(f"[survey] note: {n.rule}", file=sys.stderr, flush=True)
     assert_no_pii(panel, "panel")
     assert_no_pii(log[["file", "sheet", "producer_id", "column", "rule", "action"]], "cleaning log")
     rows_excluded = int(excluded.sum())
