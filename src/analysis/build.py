@@ -229,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--processed-dir", type=Path, default=None,
                    help="folder of the processed data (default: data/processed)")
     r.add_argument("--no-render", action="store_true", help="execute only (pipeline steps)")
+    r.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                   default=os.environ.get("REDES_PROGRESS", "0") == "1",
+                   help="papermill's per-cell progress bar (default off: parallel make jobs would "
+                        "interleave their bars; one line per step is printed instead; "
+                        "REDES_PROGRESS=1 turns it on)")
     args = parser.parse_args(argv)
 
     params = _parse_params(args.parameter)
@@ -243,12 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.no_render:
             secs = execute(args.notebook, args.executed,
-                           {**default_parameters(args.lang, args.reports_dir), **params})
+                           {**default_parameters(args.lang, args.reports_dir), **params},
+                           progress=args.progress)
             log_timings(args.executed, {"papermill": secs})
             print(f"[build] {args.notebook.name}: papermill {secs:.1f} s", file=sys.stderr)
         else:
             t = run(args.notebook, args.executed, args.html, args.pdf, args.title, args.subtitle,
-                    params, args.lang, reports_dir=args.reports_dir)
+                    params, args.lang, progress=args.progress, reports_dir=args.reports_dir)
             print(f"[build] {args.notebook.name}: {describe(t)}", file=sys.stderr)
     except UserFacingError as exc:
         # a newline first: papermill's progress bar may stop mid-line when a cell fails
