@@ -3,6 +3,10 @@
 #   make test     run the test suite
 # Every step is a file target with its real inputs, so `make report` only redoes what changed.
 
+ifneq ($(firstword $(sort $(MAKE_VERSION) 4.3)),4.3)
+$(error GNU make 4.3 or newer is needed (grouped targets "&:"); this is make $(MAKE_VERSION): install a newer make, e.g. apt-get install make)
+endif
+
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -86,22 +90,46 @@ $(P)/report_lang.txt: FORCE
 	@mkdir -p $(P)
 	@echo "$(LANG_REPORT)" | cmp -s - $@ 2>/dev/null || echo "$(LANG_REPORT)" > $@
 
+# Steps are keyed by content, not by modification time (analysis.hashstamp): each step depends on
+# $(H)/<step>.in, rewritten only when the bytes of what the step reads change (a file touched but
+# unchanged re-runs nothing), and on $(H)/<step>.out, rewritten when the files the step wrote no
+# longer match the hashes its stamp recorded (a notebook run by hand over data/processed).
+H    := $(B)/hash
+HASH := @$(PY) -m analysis.hashstamp
+PUBLISHED_OUT := $(addprefix $(P)/,audit.csv audit_findings.csv conclusions.csv implied_effects.csv \
+                 implied_assumptions.csv implied_checks.csv)
+PANEL_OUT     := $(addprefix $(P)/,panel.parquet cleaning_log.csv cleaning_summary.json)
+EFFECTS_OUT   := $(P)/effects.csv
+
+$(H)/published.in: FORCE | $(STAMP)
+	$(HASH) inputs $@ -- notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS)
+$(H)/panel.in: FORCE | $(STAMP)
+	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
+	  $(SURVEY_SRC) data/raw/published/networks.csv
+$(H)/effects.in: FORCE | $(STAMP)
+	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(P)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py
+$(H)/published.out: FORCE | $(STAMP)
+	$(HASH) outputs $@ $(P)/published.stamp -- $(PUBLISHED_OUT)
+$(H)/panel.out: FORCE | $(STAMP)
+	$(HASH) outputs $@ $(P)/panel.stamp -- $(PANEL_OUT)
+$(H)/effects.out: FORCE | $(STAMP)
+	$(HASH) outputs $@ $(P)/effects.stamp -- $(EFFECTS_OUT)
+
 # 1. Published figures: consistency audit and document-implied effects.
-$(P)/published.stamp: notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS) | $(STAMP)
+$(P)/published.stamp: notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(H)/published.in $(H)/published.out | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/01_published_audit.ipynb --no-render --lang $(LANG_REPORT)
-	@touch $@
+	$(HASH) record $@ -- $(PUBLISHED_OUT)
 
 # 2. Survey: read, validate, clean, pseudonymize.
-$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) $(SURVEY_SRC) \
-                 data/raw/published/networks.csv | $(STAMP)
+$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(H)/panel.in $(H)/panel.out | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
-	@touch $@
+	$(HASH) record $@ -- $(PANEL_OUT)
 
 # 3. Effects: before-after, DiD with wild cluster bootstrap, Callaway-Sant'Anna.
-$(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(EFFECTS_SRC) \
-                   src/analysis/project_effects.py | $(STAMP)
+$(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(H)/effects.in \
+                   $(H)/effects.out | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
-	@touch $@
+	$(HASH) record $@ -- $(EFFECTS_OUT)
 
 # --- reports ---------------------------------------------------------------------------------
 # Each language edition has its own file names, so building one never overwrites the other:
@@ -118,13 +146,17 @@ QUALITY   := $(EDITION)/calidad_datos
 FICHA     := ficha_
 endif
 
-$(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp $(PUBLISHED_CSV) $(CHART_SRC) \
-             $(MAIN_SRC) $(RENDER_SRC) | $(STAMP)
+$(H)/main-$(LANG_REPORT).in: FORCE | $(STAMP)
+	$(HASH) inputs $@ -- notebooks/report_main.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(MAIN_SRC) $(RENDER_SRC)
+$(H)/quality-$(LANG_REPORT).in: FORCE | $(STAMP)
+	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py)
+
+$(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp $(H)/main-$(LANG_REPORT).in | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \
 	  --reports-dir $(EDITION) -p config_path "$(abspath $(DATA))" \
 	  --title-key report.title_main --subtitle-key report.subtitle_main
 
-$(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) | $(STAMP)
+$(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(H)/quality-$(LANG_REPORT).in | $(STAMP)
 	$(BUILD_NB) $< --executed $(B)/data_quality.ipynb --html $(QUALITY).html --pdf $@ --lang $(LANG_REPORT) \
 	  --reports-dir $(EDITION) -p config_path "$(abspath $(DATA))" \
 	  --title-key report.title_quality --subtitle-key report.subtitle_quality
@@ -136,8 +168,9 @@ FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py sr
                  src/analysis/report_text.py
 # All factsheets share the same inputs, so they are one grouped target: one process pool builds
 # them (imports paid once per worker, not once per factsheet).
-$(FACTSHEETS) &: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp \
-               $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC) | $(STAMP)
+$(H)/fichas-$(LANG_REPORT).in: FORCE | $(STAMP)
+	$(HASH) inputs $@ -- notebooks/factsheet.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC)
+$(FACTSHEETS) &: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp $(H)/fichas-$(LANG_REPORT).in | $(STAMP)
 	@$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))" \
 	  --processed-dir $(P) --reports-dir $(EDITION) --build-dir $(B)/fichas
 
