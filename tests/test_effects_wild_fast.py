@@ -173,3 +173,19 @@ def test_singleton_missing_outcome_and_string_clusters_match_pyfixest():
     assert (out["n_obs"], model._N) == (356, 356)
     assert out["note"].endswith("1 filas con resultado no faltante excluidas por el modelo (efectos fijos "
                                 "singleton o controles faltantes); 1 filas sin dato del resultado excluidas")
+
+
+@pytest.mark.parametrize("kind", ["rademacher", "mammen", "norm", "webb"])
+@pytest.mark.parametrize("g,b,full", [(7, 99, False), (4, 999, True), (1, 1, False)])
+def test_own_weights_equal_wildboottest_draw_for_draw(kind, g, b, full):
+    """analysis.effects.weights replaces wildboottest.weights at runtime: same matrix, same B."""
+    from wildboottest.weights import draw_weights as original
+
+    from analysis.effects.weights import draw_weights as ours
+
+    full = full and kind == "rademacher"
+    v0, b0 = original(t=kind, full_enumeration=full, N_G_bootcluster=g, boot_iter=b,
+                      rng=np.random.default_rng(11))
+    v1, b1 = ours(kind, full, g, b, np.random.default_rng(11))
+    assert b1 == b0 == (2**g if full else b)
+    np.testing.assert_array_equal(v1, v0)

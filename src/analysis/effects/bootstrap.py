@@ -22,11 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pyfixest.core.demean import demean  # = pyfixest.estimation.demean, without its 2 s import
-from wildboottest.weights import draw_weights
 
 from analysis.labels import t
 from .did import comparison_label, dropped_note, fit_treat_post, n_units_used
 from .result import make_row
+from .weights import draw_weights
 from .spec import TREAT_POST, EffectSpec
 
 WEBB_MAX_CLUSTERS = 12  # Webb six-point weights at or below this many clusters
@@ -81,8 +81,7 @@ class WildStats:
 def cluster_weights(n_clusters: int, reps: int, weights: str, seed: int) -> tuple[np.ndarray, bool]:
     """G × B weights, drawn as ``WildboottestCL.get_weights`` with ``default_rng(seed)``."""
     full = weights == "rademacher" and 2**n_clusters < reps
-    v, _ = draw_weights(t=weights, full_enumeration=full, N_G_bootcluster=n_clusters,
-                        boot_iter=reps, rng=np.random.default_rng(seed))
+    v, _ = draw_weights(weights, full, n_clusters, reps, np.random.default_rng(seed))
     return np.asarray(v, dtype=float), full
 
 
@@ -139,8 +138,7 @@ def wild_stats(y_dm: np.ndarray, x_dm: np.ndarray, controls_dm: np.ndarray | Non
     def hc_draws(start, b):  # WildboottestHC draws one N-vector per bootstrap draw, in order
         out = np.empty((len(y), b))
         for j in range(b):
-            out[:, j] = draw_weights(t=weights, full_enumeration=False, N_G_bootcluster=len(y),
-                                     boot_iter=1, rng=rng)[0].ravel()
+            out[:, j] = draw_weights(weights, False, len(y), 1, rng)[0].ravel()
         return out
     return _drawwise_stats(y, x, a, c, fe, np.arange(len(y)), reps, hc_draws, beta, se_raw, False)
 
