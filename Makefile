@@ -184,7 +184,8 @@ all-reports: $(ALL_REPORTS)
 # by the config loader, not by make); then the build runs under a lock and is published whole.
 report: $(STAMP) ## build every report (HTML + PDF) on DATA, in parallel over JOBS processes
 	@$(PY) -m analysis.survey.preflight "$(DATA)"
-	@$(PY) -m analysis.publish --stage $(R) --to $(PUBLISH_DIR) --lock $(B)/report.lock -- \
+	@$(PY) -m analysis.publish --stage $(R) --to $(PUBLISH_DIR) --lock $(B)/report.lock \
+	  --manifest $(P)/manifest.json --processed-dir $(P) -- \
 	  $(MAKE) --no-print-directory -j$(JOBS) all-reports
 	@echo "[report] up to date: $(PUBLISH_DIR)/ (main report, data-quality report, $(words $(FACTSHEETS)) factsheets)"
 

@@ -287,7 +287,9 @@ def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_rep
         out[c] = pd.array(pd.to_numeric(out[c]), dtype="Int64")
     path = Path(processed_dir) / "effects.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, encoding="utf-8")
+    # 12 significant digits: the last bits of a float sum differ between runs (BLAS threading), and
+    # a CSV that changes at 1e-13 would make every rebuild look different
+    out.to_csv(path, index=False, encoding="utf-8", float_format="%.12g")
     if progress:
         print(f"[effects] {len(out)} rows → {path} in {time.perf_counter() - start:.1f} s",
               file=sys.stderr, flush=True)

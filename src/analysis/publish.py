@@ -84,6 +84,35 @@ def _remove_stale(dest: Path, wanted: set[Path]) -> int:
     return removed
 
 
+def write_manifest(path: Path, folders: dict[str, Path]) -> int:
+    """``manifest.json``: every file of each folder with its sha256 and size, in a fixed order.
+
+    Nothing time-dependent goes in (the build date is in the outputs themselves), so two builds of
+    the same commit and data write the same manifest; a replicator compares it with theirs.
+    Returns the number of files listed.
+    """
+    import hashlib
+    import json
+
+    entries = []
+    for label, folder in folders.items():
+        folder = Path(folder)
+        for rel in staged_files(folder) if folder.is_dir() else []:
+            if (folder / rel).resolve() == Path(path).resolve() or rel.suffix == ".stamp":
+                continue
+            data = (folder / rel).read_bytes()
+            entries.append({"path": f"{label}/{rel.as_posix()}", "bytes": len(data),
+                            "sha256": hashlib.sha256(data).hexdigest()})
+    text = json.dumps({"files": entries}, ensure_ascii=False, indent=1) + "\n"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return len(entries)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[argv.index("--") + 1:] if "--" in argv else []
@@ -92,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage", type=Path, default=paths.STAGE, help="folder the build writes to (default: build/stage)")
     ap.add_argument("--to", type=Path, default=paths.REPORTS, help="published folder (default: reports)")
     ap.add_argument("--lock", type=Path, default=paths.BUILD / "report.lock", help="lock file (default: build/report.lock)")
+    ap.add_argument("--manifest", type=Path, default=None,
+                    help="after publishing, write this manifest.json of every published and processed "
+                         "file with its sha256 (make report: data/processed/manifest.json)")
+    ap.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED,
+                    help="processed folder listed in the manifest (default: data/processed)")
     args = ap.parse_args(own)
     args.stage.mkdir(parents=True, exist_ok=True)
     with BuildLock(args.lock):
@@ -104,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
                       "(it still holds the last complete build)", file=sys.stderr)
                 return 2 if rc > 0 else 128 - rc
         print(mirror(args.stage, args.to).line(args.to), file=sys.stderr)
+        if args.manifest is not None:
+            n = write_manifest(args.manifest, {"reports": args.to, "data/processed": args.processed_dir})
+            print(f"[publish] {paths.display(args.manifest)}: sha256 of {n} file(s)", file=sys.stderr)
     return 0
 
 
