@@ -342,7 +342,8 @@ class Cleaner:
                 self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "producer_key",
                           "key_collision", f"{len(raws)} spellings", f"one producer (rounds {rounds})",
                           "flagged")
-        df.drop(columns=["_key", "_key_raw"], inplace=True)
+        for column in ("_key", "_key_raw"):   # the step edits df in place (no deprecated inplace=)
+            del df[column]
 
     def years_step(self, df: pd.DataFrame) -> None:
         """Years inside the programme's (or the declared) range; one year per round."""
