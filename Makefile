@@ -70,6 +70,13 @@ $(STAMP): requirements.txt pyproject.toml
 	echo "[setup] done in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
+TEST_STAMP := $(VENV)/.test-installed
+$(TEST_STAMP): requirements-test.txt $(STAMP)
+	@echo "[setup] installing the test-only packages (first make test only)"
+	@if test -x $(UV); then $(UV) pip install -q --python $(PY) -r requirements-test.txt; \
+	else $(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt; fi
+	@touch $@
+
 LAB_STAMP := $(VENV)/.lab-installed
 $(LAB_STAMP): requirements-lab.txt $(STAMP)
 	@echo "[setup] installing JupyterLab (first make lab only)"
@@ -192,10 +199,10 @@ report: $(STAMP) ## build every report (HTML + PDF) on DATA, in parallel over JO
 reports: report
 
 # --- quality ---------------------------------------------------------------------------------
-test: $(STAMP) ## run the test suite (includes an end-to-end build into a temporary folder)
+test: $(TEST_STAMP) ## run the test suite (includes an end-to-end build into a temporary folder)
 	$(PY) -m pytest -q
 
-test-fast: $(STAMP) ## run the tests except the end-to-end build
+test-fast: $(TEST_STAMP) ## run the tests except the end-to-end build
 	$(PY) -m pytest -q -m "not e2e"
 
 # make lab LAB_ARGS="--no-browser --ip=0.0.0.0 --port=8888" (as root, add --allow-root)
