@@ -66,9 +66,11 @@ def test_files_written_and_index(rep, tmp_path):
     svg = root / "figuras" / "grafico_01_pea_sector.svg"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in svg.read_bytes()[:1000]
-    # 4 in wide at 200 dpi with a tight bounding box: about 800 px.
+    # 4 in wide at 300 dpi (print resolution) with a tight bounding box: about 1,200 px.
     width = int.from_bytes(png.read_bytes()[16:20], "big")
-    assert 650 <= width <= 850
+    assert 975 <= width <= 1275
+    # SVG text stays text (svg.fonttype none), not outlines
+    assert b"<text" in svg.read_bytes() or b"font-family" in svg.read_bytes()
     csv_path = root / "tablas" / "tabla_01_redes.csv"
     assert csv_path.read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM for Excel
     back = pd.read_csv(csv_path, encoding="utf-8-sig")
@@ -181,9 +183,9 @@ def test_notice_html_escapes():
 def test_svg_embedding_and_print_width(rep):
     e = rep.figure(_fig(), key="vectorial", caption="c", source="s", embed="svg")
     assert "data:image/svg+xml;base64," in e.html
-    # printed at its drawn width (PNG pixels / 200 dpi), in inches
+    # printed at its drawn width (PNG pixels / 300 dpi), in inches
     width_px = int.from_bytes(e.files[0].read_bytes()[16:20], "big")
-    assert f'style="width: {width_px / 200:.2f}in"' in e.html
+    assert f'style="width: {width_px / 300:.2f}in"' in e.html
     with pytest.raises(ValueError, match="embed must be 'png' or 'svg', got 'jpg'"):
         rep.figure(_fig(), key="otra", caption="c", source="s", embed="jpg")
 

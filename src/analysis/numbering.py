@@ -44,7 +44,7 @@ HOUSE_STYLE = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.bbox": "tight",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",   # SVG exports keep their text as text (editable, searchable)
     "svg.hashsalt": "redes-laredo",  # fixed ids in SVG files: same figure, same bytes
 }
 PALETTE = ["#1f5a8a", "#e07b1f", "#3a8a3a", "#b23a48", "#6b5b95", "#8c8c8c"]
@@ -141,7 +141,7 @@ class Report:
 
     # ----------------------------------------------------------------- public API
     def figure(self, fig, key: str, caption: str, source: str, *, embed: str = "png",
-               dpi: int = 200) -> Entry:
+               dpi: int = 300) -> Entry:
         """Number, display and save a matplotlib figure (or Axes / seaborn grid)."""
         import matplotlib.pyplot as plt
 
