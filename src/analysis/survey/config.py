@@ -176,7 +176,7 @@ class _Ctx:
             line = self.lines.get(tuple(key_path[:n]))
             if line:
                 break
-        where = f", line {line}" if line else ""
+        where = (f", line {line}" if isinstance(line, int) else f", {line}") if line else ""
         raise SurveyConfigError(f"{self.path}{where}: key '{dotted}': {msg}")
 
     def mapping(self, value, key_path) -> dict:
@@ -468,6 +468,11 @@ def load_config(path) -> SurveyConfig:
         raise SurveyConfigError(describe_missing(given, "config file") +
                                 "; pass an existing config, e.g. make report DATA=config/demo.yaml")
     path = given.resolve()
+    if path.suffix.lower() == ".xlsx":  # an Excel codebook (analysis.survey.codebook)
+        from analysis.survey.codebook import read_codebook
+
+        raw, lines = read_codebook(path)
+        return _from_raw(_Ctx(path, lines), raw, path)
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text)
@@ -484,6 +489,11 @@ def load_config(path) -> SurveyConfig:
     ctx = _Ctx(path, _key_lines(node))
     if raw is None:
         raise SurveyConfigError(f"{path}: config file is empty")
+    return _from_raw(ctx, raw, path)
+
+
+def _from_raw(ctx: _Ctx, raw, path: Path) -> SurveyConfig:
+    """Check the raw mapping of a YAML config or of an Excel codebook (same rules)."""
     raw = ctx.mapping(raw, ())
     ctx.unknown(raw, TOP_KEYS, ())
     for req in REQUIRED_TOP:
