@@ -95,6 +95,8 @@ def test_cli_template_then_round_trip_gives_the_yaml_panel(tmp_path):
     pd.testing.assert_frame_equal(ya.panel, cb.panel)
     assert ya.summary["rows_kept"] == cb.summary["rows_kept"] == 645
     assert source_files(filled) == [WORKBOOK.resolve()]
+    from analysis.survey.quality import read_settings
+    assert read_settings(filled) == read_settings(DEMO)   # the reports read the same settings
 
 
 def test_codebook_error_names_sheet_row_and_column(tmp_path):
@@ -118,3 +120,20 @@ def test_build_writes_the_codebook_of_the_result(tmp_path):
     md = (tmp_path / "codebook.md").read_text(encoding="utf-8")
     assert "| net_income_pen | Ingreso neto anual (S/.) | Annual net income (PEN) |" in md
     assert len(cb) == len(pd.read_parquet(tmp_path / "panel.parquet").columns)
+
+
+def test_make_report_with_a_wrong_codebook_exits_2_naming_the_cell(tmp_path):
+    import os
+
+    tpl = write_template(WORKBOOK, tmp_path / "plantilla.xlsx")
+    filled = _fill(tpl, tmp_path / "codebook.xlsx", **{"Sexo": "gender"})
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    res = subprocess.run(
+        ["make", "--no-print-directory", "report", f"DATA={filled}", f"P={tmp_path / 'p'}",
+         f"B={tmp_path / 'b'}", f"PUBLISH_DIR={tmp_path / 'r'}", "JOBS=2"],
+        cwd=paths.ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert res.returncode == 2
+    assert res.stderr.splitlines()[0].startswith(
+        f"{filled}, sheet 'columns', row 10, column 'canonical': key 'columns.gender': unknown key")
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "p" / "panel.parquet").exists()

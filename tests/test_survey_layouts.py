@@ -372,3 +372,21 @@ def test_make_report_ambiguous_decimal_exits_2_with_the_message(tmp_path):
                                "column=produccion/hectareas, value='2.125', rule=ambiguous_decimal: "
                                "'2.125' reads as 2.125 (decimal point) or as 2125.0 (thousands point)")
     assert "Traceback" not in res.stderr
+
+
+def test_year_from_the_round_map_instead_of_a_date(tmp_path, monkeypatch, built):
+    monkeypatch.setenv("REDES_PSEUDONYM_KEY", DEMO_KEY)
+    rounds = {"linea_base": {"round": 0, "year": 2005}, "seguimiento": {"round": 1, "year": 2007},
+              "final": {"round": 2, "year": 2011}}
+    cfg = _kobo_copy(tmp_path, rounds=rounds, year_column=None)
+    import shutil
+    shutil.copy(KOBO_FILE, tmp_path / "kobo.csv")   # the delivery itself (demo key allowed)
+    res = build(cfg)
+    assert "year_from_date" not in set(res.log["rule"])
+    assert _differences(_sorted(res.panel), _sorted(built["kobo"].panel)) == set()
+    raw = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+    raw["files"][0]["rounds"] = {"linea_base": 0, "seguimiento": 1, "final": 2}
+    cfg.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SurveyConfigError) as exc:
+        load_config(cfg)
+    assert "key 'files.0.year': give 'year_column' or a fixed 'year' or years in `rounds`" in str(exc.value)

@@ -91,6 +91,8 @@ def result_codebook(panel: pd.DataFrame, cfg) -> pd.DataFrame:
                        f"waves ({', '.join(spec.waves)})" if spec.waves else
                        getattr(spec, f"{var}_column") or (f"rounds map of {spec.round_column}"
                                                           if spec.rounds else f"fixed {getattr(spec, var)}"))
+                if var == "round" and spec.rounds:
+                    src += " (codes " + ", ".join(f"{k}={c.round}" for k, c in spec.rounds.items()) + ")"
             elif var in DERIVED:
                 src = DERIVED[var].format(**{k: cols.get(k, k) for k in ("producer_key", "network")})
             else:
@@ -99,7 +101,9 @@ def result_codebook(panel: pd.DataFrame, cfg) -> pd.DataFrame:
                 sources.append(src)
             if src:
                 files.append(display_path(spec.path))
-        rows.append([var, es, en, str(panel[var].dtype), UNITS.get(var, ""), _values(panel[var]),
+        values = (f"{panel[var].nunique()} distinct pseudonyms" if var == "producer_id"
+                  else _values(panel[var]))
+        rows.append([var, es, en, str(panel[var].dtype), UNITS.get(var, ""), values,
                      int(panel[var].isna().sum()), "; ".join(sources), "; ".join(dict.fromkeys(files))])
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 

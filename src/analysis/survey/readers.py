@@ -402,7 +402,7 @@ def _wave_tables(t: RawTable) -> list[RawTable]:
                       list(t.notes) if n == 0 else [], list(t.sheet_notes) if n == 0 else [],
                       list(t.uncached), list(t.problems) if n == 0 else [],
                       columns=resolved[label], decimal_declared=t.decimal_declared,
-                      thousands=t.thousands, format=t.format,
+                      thousands=t.thousands, format=t.format, system_columns=list(t.system_columns),
                       quiet_columns=(used - mine) | (set() if n == 0 else set(t.data.columns) - used))
         out.append(wt)
     return out
@@ -421,7 +421,7 @@ def read_file(spec: FileSpec, hint=None) -> list[RawTable]:
         t.columns = {**dict(spec.columns), **t.columns}
         _split_select_multiple(t)
         t.system_columns = [c for c in t.data.columns if is_system_column(c)]
-    if spec.layout == "wide":
+    if spec.layout == "wide":  # system columns are set before the split: copied to each wave
         tables = [w for t in tables for w in _wave_tables(t)]
     return tables
 
