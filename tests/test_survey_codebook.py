@@ -139,3 +139,39 @@ def test_make_report_with_a_wrong_codebook_exits_2_naming_the_cell(tmp_path):
         f"{filled}, sheet 'columns', row 10, column 'canonical': key 'columns.gender': unknown key")
     assert "Traceback" not in res.stderr
     assert not (tmp_path / "p" / "panel.parquet").exists()
+
+
+def test_csv_template_round_trip_gives_the_yaml_panel(tmp_path):
+    """The second team's long CSV (Latin-1, ';', decimal comma, codes 1/2 and S/N)."""
+    team2 = CONFIG / "demo_equipo2.yaml"
+    csv_file = SURVEY_RAW / "encuesta_demo_equipo2.csv"
+    tpl = write_template(csv_file, tmp_path / "plantilla.xlsx")
+    y = yaml.safe_load(team2.read_text(encoding="utf-8"))
+    wb = load_workbook(tpl)
+    sh = wb["sheets"]
+    head = {c.value: i + 1 for i, c in enumerate(sh[1])}
+    assert (sh.cell(2, head["encoding"]).value, sh.cell(2, head["sep"]).value) == ("latin-1", ";")
+    sh.cell(2, head["round_column"]).value = y["files"][0]["round_column"]
+    sh.cell(2, head["year_column"]).value = y["files"][0]["year_column"]
+    sh.cell(2, head["decimal"]).value = ","
+    src = wb["source"]
+    for r in range(2, src.max_row + 1):
+        src.cell(r, 2).value = {"source_name": y["source_name"], "synthetic": "true",
+                                "price_year": y["price_year"]}.get(src.cell(r, 1).value,
+                                                                   src.cell(r, 2).value)
+    canon = {v: k for k, v in y["columns"].items()}
+    cols = wb["columns"]
+    ix = {c.value: i + 1 for i, c in enumerate(cols[1])}
+    for r in range(2, cols.max_row + 1):
+        field = canon.get(cols.cell(r, ix["column"]).value)
+        cols.cell(r, ix["canonical"]).value = field
+        if field in y["codes"]:
+            cols.cell(r, ix["codes"]).value = "; ".join(
+                f"{a}={str(b).lower() if isinstance(b, bool) else b}" for a, b in y["codes"][field].items())
+        for k in ("min", "max", "action"):
+            if field in y["plausibility"] and k in y["plausibility"][field]:
+                cols.cell(r, ix[k]).value = y["plausibility"][field][k]
+    for i, (a, b) in enumerate(y["networks"].items(), start=2):
+        wb["networks"].cell(i, 1).value, wb["networks"].cell(i, 2).value = a, b
+    wb.save(tmp_path / "codebook.xlsx")
+    pd.testing.assert_frame_equal(build(team2).panel, build(tmp_path / "codebook.xlsx").panel)

@@ -154,7 +154,8 @@ def write_result_codebook(panel: pd.DataFrame, cfg, out_dir: Path) -> pd.DataFra
 
 # ---------------------------------------------------------------- the Excel codebook template
 SOURCE_KEYS = ("source_name", "synthetic", "price_year", "min_cell", "duplicates")
-SHEET_COLS = ["file", "sheet", "round", "year", "round_column", "year_column"]
+SHEET_COLS = ["file", "sheet", "round", "year", "round_column", "year_column", "encoding", "sep",
+              "decimal"]
 COLUMN_COLS = ["file", "sheet", "column", "samples", "blank_cells", "canonical", "codes", "unit_from",
                "unit_factor", "min", "max", "action"]
 NETWORK_COLS = ["spelling", "network_id"]
@@ -170,36 +171,54 @@ HELP = {
 }
 
 
-def write_template(data: Path, out: Path) -> Path:
-    """A codebook to fill for the workbook ``data``: every column of every visible sheet."""
+def _delivery_tables(data: Path):
+    """(sheet name or None, frame, csv settings) of every visible sheet / of the CSV file."""
+    from analysis.survey.config import FileSpec
+    from analysis.survey.readers import _frame, _read_csv
+
+    if data.suffix.lower() == ".csv":
+        t = _read_csv(FileSpec(path=data, format="csv"))[0]
+        notes = dict(n.split(": ", 1) for n in t.notes if ": " in n)
+        settings = {"encoding": notes.get("encoding detected"),
+                    "sep": notes.get("separator detected", "").strip("'") or None}
+        return [(None, t.data, settings)]
     from openpyxl import load_workbook
 
-    from analysis.survey.readers import _frame
-
-    data, out = Path(data), Path(out)
     wb = load_workbook(data, read_only=True, data_only=True)
     try:
-        rel = Path(_relpath(data.resolve(), out.resolve().parent))
-        sheets, cols = [], []
+        out = []
         for name in wb.sheetnames:
             if wb[name].sheet_state != "visible":
                 continue
             values = [list(r) for r in wb[name].iter_rows(values_only=True)]
-            frame, _rows = _frame(data, name, list(enumerate(values, start=1)))
-            sheets.append([str(rel), name, None, None, None, None])
-            for c in frame.columns:
-                s = frame[c]
-                blank = s.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))
-                samples = list(dict.fromkeys(_sample(c, v) for v in s[~blank]))[:3]
-                cols.append([str(rel), name, c, " | ".join(samples), int(blank.sum())]
-                            + [None] * (len(COLUMN_COLS) - 5))
+            out.append((name, _frame(data, name, list(enumerate(values, start=1)))[0], {}))
+        return out
     finally:
         wb.close()
+
+
+def write_template(data: Path, out: Path) -> Path:
+    """A codebook to fill for the delivery ``data`` (.xlsx: every column of every visible sheet;
+    .csv: every column, with the detected encoding and separator)."""
+    data, out = Path(data), Path(out)
+    rel = Path(_relpath(data.resolve(), out.resolve().parent))
+    sheets, cols = [], []
+    for name, frame, settings in _delivery_tables(data):
+        sheets.append([str(rel), name, None, None, None, None, settings.get("encoding"),
+                       settings.get("sep"), None])
+        for c in frame.columns:
+            s = frame[c]
+            blank = s.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))
+            samples = list(dict.fromkeys(_sample(c, v) for v in s[~blank]))[:3]
+            cols.append([str(rel), name, c, " | ".join(samples), int(blank.sum())]
+                        + [None] * (len(COLUMN_COLS) - 5))
     source = pd.DataFrame([["source_name", ""], ["synthetic", "false"], ["price_year", ""],
                            ["min_cell", 5], ["duplicates", "first"]], columns=["key", "value"])
     help_ = pd.DataFrame([[k, v] for k, v in HELP.items()] + [
         ["sheets", "one row per sheet: its round and year (one sheet per round), or round_column / "
-                   "year_column (a long table); delete the rows of sheets not to read"],
+                   "year_column (a long table); delete the rows of sheets not to read; CSV: "
+                   "encoding, sep and decimal (detected ones prefilled; decimal blank = decided "
+                   "per column for ';' files)"],
         ["source", "source_name, price_year (year of the soles), synthetic (true/false), "
                    "duplicates (first, last or error)"]], columns=["field", "how to fill"])
     _write_xlsx({"source": source, "sheets": pd.DataFrame(sheets, columns=SHEET_COLS),
@@ -279,7 +298,15 @@ def read_codebook(path: Path) -> tuple[dict, dict]:
         i = list(files).index(f)
         lines[("files", i)] = where("sheets", row, "file")
         sheet = rec.get("sheet")
-        if rec.get("round") not in (None, ""):
+        if rec.get("round") not in (None, "") and sheet in (None, ""):  # a file of one round
+            entry["round"], entry["year"] = _int(rec.get("round")), _int(rec.get("year"))
+            lines[("files", i, "round")] = where("sheets", row, "round")
+            lines[("files", i, "year")] = where("sheets", row, "year")
+            for k in ("encoding", "sep", "decimal"):
+                if rec.get(k) not in (None, ""):
+                    entry[k] = str(rec[k])
+                    lines[("files", i, k)] = where("sheets", row, k)
+        elif rec.get("round") not in (None, ""):
             rnd, yr = _int(rec.get("round")), _int(rec.get("year"))
             entry.setdefault("sheets", {})[str(sheet)] = {"round": rnd, "year": yr}
             lines[("files", i, "sheets", str(sheet))] = where("sheets", row, "round")
@@ -287,7 +314,7 @@ def read_codebook(path: Path) -> tuple[dict, dict]:
         else:
             if sheet not in (None, ""):
                 entry["sheet"] = str(sheet)
-            for k in ("round_column", "year_column"):
+            for k in ("round_column", "year_column", "encoding", "sep", "decimal"):
                 if rec.get(k) not in (None, ""):
                     entry[k] = str(rec[k])
                     lines[("files", i, k)] = where("sheets", row, k)
@@ -361,18 +388,24 @@ def _int(v):
 
 
 def main(argv=None) -> int:
+    from analysis.survey.errors import SurveyValidationError
+
     ap = argparse.ArgumentParser(prog="redes codebook", description="Excel codebooks of a survey "
                                  "delivery: `template` writes one to fill; `make report "
                                  "DATA=codebook.xlsx` applies it.")
     sub = ap.add_subparsers(dest="what", required=True)
     p = sub.add_parser("template", help="write a codebook template listing every column of DATA")
-    p.add_argument("data", type=Path, help="the delivered workbook (.xlsx)")
+    p.add_argument("data", type=Path, help="the delivered workbook (.xlsx) or CSV file")
     p.add_argument("-o", "--output", type=Path, required=True, help="codebook to write (.xlsx)")
     args = ap.parse_args(argv)
-    if not args.data.is_file() or args.data.suffix.lower() != ".xlsx":
-        print(f"error: {args.data}: give an existing .xlsx workbook", file=sys.stderr)
+    if not args.data.is_file() or args.data.suffix.lower() not in (".xlsx", ".csv"):
+        print(f"error: {args.data}: give an existing .xlsx workbook or .csv file", file=sys.stderr)
         return 2
-    out = write_template(args.data, args.output)
+    try:
+        out = write_template(args.data, args.output)
+    except SurveyValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     print(f"{out}: codebook template; fill 'canonical' (and codes/units) in sheet 'columns', the "
           f"rounds in sheet 'sheets' and sheet 'source', then: make report DATA={out}")
     return 0
