@@ -175,3 +175,11 @@ def test_csv_template_round_trip_gives_the_yaml_panel(tmp_path):
         wb["networks"].cell(i, 1).value, wb["networks"].cell(i, 2).value = a, b
     wb.save(tmp_path / "codebook.xlsx")
     pd.testing.assert_frame_equal(build(team2).panel, build(tmp_path / "codebook.xlsx").panel)
+
+
+def test_template_skips_a_title_row_and_lists_every_sheet(tmp_path):
+    out = write_template(SURVEY_RAW / "encuesta_demo_ancha.xlsx", tmp_path / "cb.xlsx")
+    cols = pd.read_excel(out, sheet_name="columns", dtype=str)
+    prod = cols[cols["sheet"] == "Productores"]
+    assert len(prod) == 8 + 11 * 3 and prod["column"].iloc[0] == "Código"
+    assert list(cols.loc[cols["sheet"] == "Membresía", "column"]) == ["Código productor", "Red", "Socio de red"]

@@ -191,7 +191,11 @@ def _delivery_tables(data: Path):
             if wb[name].sheet_state != "visible":
                 continue
             values = [list(r) for r in wb[name].iter_rows(values_only=True)]
-            out.append((name, _frame(data, name, list(enumerate(values, start=1)))[0], {}))
+            # the header: the fullest of the first rows (a title row above it is skipped)
+            top = values[:10]
+            filled = [sum(v is not None and str(v).strip() != "" for v in r) for r in top]
+            hint = [v for v in top[filled.index(max(filled))] if v is not None] if top else None
+            out.append((name, _frame(data, name, list(enumerate(values, start=1)), hint)[0], {}))
         return out
     finally:
         wb.close()
