@@ -18,8 +18,13 @@ Stated rules (also in references/codebook.md):
 - chain-specific columns: dairy columns (cows, milk yield) of a mango row and mango columns
   (hectares, kg sold) of a dairy row are set to missing (not_applicable_for_chain).
 - plausibility: out of [min, max] -> set_missing (changed) or exclude_row (excluded).
-- duplicates (same producer_id and round): keep_first keeps the first row in file/sheet/row
-  order and excludes the others; ``error`` stops the build.
+- duplicates (same producer_id and round): ``keep: first`` keeps the first row in file/sheet/row
+  order, ``last`` the last, ``{latest_by: col}`` the latest date/time in ``col``; the others are
+  excluded and both versions logged (duplicate_versions); ``error`` stops the build.
+- not interviewed: a producer-round whose outcome cells are all blank is excluded and logged
+  (not_interviewed); its other cells are not checked.
+- decimal mark of a ';' CSV without ``decimal``: decided per column (parse.decide_decimal) or
+  the build stops (ambiguous_decimal).
 - no baseline: a producer without round 0 is KEPT and flagged once (rule no_baseline).
 """
 
