@@ -98,6 +98,8 @@ DELEGATED = {
     "factsheets": ("analysis.factsheets", "build the factsheets (one per network and chain)"),
     "publish": ("analysis.publish", "publish a staged build into reports/ under the build lock"),
     "simulate": ("analysis.coverage.__main__", "coverage simulation of the project's design"),
+    "codebook": ("analysis.survey.codebook", "Excel codebook of a delivery: `codebook template "
+                 "DATA.xlsx -o codebook.xlsx`, then make report DATA=codebook.xlsx"),
 }
 
 

@@ -39,8 +39,13 @@ def load_report_config(path: Path | str) -> dict:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"config {path} does not exist")
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    if path.suffix.lower() == ".xlsx":  # an Excel codebook (analysis.survey.codebook)
+        from analysis.survey.codebook import read_codebook
+
+        data = read_codebook(path)[0]
+    else:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
     if not data.get("source_name"):
         raise ValueError(f"{path}: key 'source_name' is missing or empty")
     out = {k: data.get(k, v) for k, v in CONFIG_DEFAULTS.items()}

@@ -18,8 +18,13 @@ Stated rules (also in references/codebook.md):
 - chain-specific columns: dairy columns (cows, milk yield) of a mango row and mango columns
   (hectares, kg sold) of a dairy row are set to missing (not_applicable_for_chain).
 - plausibility: out of [min, max] -> set_missing (changed) or exclude_row (excluded).
-- duplicates (same producer_id and round): keep_first keeps the first row in file/sheet/row
-  order and excludes the others; ``error`` stops the build.
+- duplicates (same producer_id and round): ``keep: first`` keeps the first row in file/sheet/row
+  order, ``last`` the last, ``{latest_by: col}`` the latest date/time in ``col``; the others are
+  excluded and both versions logged (duplicate_versions); ``error`` stops the build.
+- not interviewed: a producer-round whose outcome cells are all blank is excluded and logged
+  (not_interviewed); its other cells are not checked.
+- decimal mark of a ';' CSV without ``decimal``: decided per column (parse.decide_decimal) or
+  the build stops (ambiguous_decimal).
 - no baseline: a producer without round 0 is KEPT and flagged once (rule no_baseline).
 """
 
@@ -35,10 +40,11 @@ import pandas as pd
 
 from analysis.survey.config import NUMERIC_FIELDS, PII_FIELDS, SurveyConfig
 from analysis.survey.errors import Problem, SurveyConfigError
-from analysis.survey.parse import MISSING_TOKENS, NumberParseError, parse_number, parse_series
+from analysis.survey.parse import (MISSING_TOKENS, NumberParseError, decide_decimal, parse_number,
+                                   parse_series)
 from analysis.survey.privacy import (DNI_CELL, MOBILE_CELL, normalize_key, pii_kind, pii_number,
                                      pseudonymize)
-from analysis.survey.readers import RawTable, display_path
+from analysis.survey.readers import RawTable, display_path, find_column
 
 FTE_DAYS = 264  # 1 FTE = 22 days x 12 months (spec)
 LOG_COLUMNS = ["file", "sheet", "row", "producer_id", "column", "rule", "old_value",
@@ -125,6 +131,7 @@ class Cleaner:
         self.log: list[dict] = []
         self.problems: list[Problem] = []
         self.lookup, self.exact_names = {}, {}
+        self.found_maps: list[dict] = []  # per table: canonical field -> source column
         for nid, row in networks.iterrows():
             self.exact_names[nid] = {v for v in (nid, row["name"], row["short_name"]) if v}
             for v in self.exact_names[nid]:
@@ -152,6 +159,13 @@ class Cleaner:
                 firsts.setdefault(v, k)
             self.code_exact[field_] = exact | set(firsts.values())
 
+    def src(self, r, field_: str) -> str:
+        """Source column of ``field_`` for panel row ``r`` (its table's column map)."""
+        t = r.get("_t") if hasattr(r, "get") else None
+        if t is not None and not pd.isna(t) and field_ in self.found_maps[int(t)]:
+            return self.found_maps[int(t)][field_]
+        return self.cfg.columns.get(field_, field_)
+
     # -- recording -------------------------------------------------------------------------
     def note(self, file, sheet, row, pid, column, rule, old, new, action):
         old, new = ("" if column in PII_FIELDS else _show(old)), _show(new)
@@ -171,15 +185,16 @@ class Cleaner:
     def canonical(self, t: RawTable) -> pd.DataFrame | None:
         """Map one RawTable to canonical columns (+ meta); None if columns are missing."""
         cfg, data = self.cfg, t.data
-        by_norm = {norm_text(c): c for c in data.columns}
-        wanted = dict(cfg.columns)
+        wanted = dict(t.columns or cfg.columns)
         if t.round is None:
             wanted["round"] = t.spec.round_column
-        if t.year is None:
+        if t.year is None and t.spec.year_column:
             wanted["year"] = t.spec.year_column
+        if cfg.duplicates == "latest_by":
+            wanted["_order"] = cfg.duplicates_by
         found, ok = {}, True
         for field_, src in wanted.items():
-            col = src if src in data.columns else by_norm.get(norm_text(src))
+            col = find_column(data.columns, src)
             if col is None and field_ not in PII_FIELDS:
                 self.problem(t.file, t.sheet, None, src, None,
                              "missing_column: columns in the file are "
@@ -187,13 +202,20 @@ class Cleaner:
                 ok = False
             elif col is not None:
                 found[field_] = col
+        system = [c for c in t.system_columns if c not in found.values()]
         for c in data.columns:
-            if c not in found.values():
+            if c not in found.values() and c not in t.quiet_columns and c not in system:
                 self.note(t.file, t.sheet, None, None, c, "extra_column_ignored", "", "", "flagged")
+        if system and t.quiet_columns.isdisjoint(system):
+            self.note(t.file, t.sheet, None, None, None, "system_columns_recognised", "",
+                      ", ".join(system), "flagged")
         if not ok:
             return None
+        tid = len(self.found_maps)
+        self.found_maps.append(found)
         rows = pd.Series(t.rows, index=data.index)
-        out = pd.DataFrame({"_file": t.file, "_sheet": t.sheet, "_row": rows}, index=data.index)
+        out = pd.DataFrame({"_file": t.file, "_sheet": t.sheet, "_row": rows, "_t": tid},
+                           index=data.index)
         # producer key -> pseudonymous id; the raw key is never kept
         keys = data[found["producer_key"]]
         blank = keys.map(_blank)
@@ -218,24 +240,98 @@ class Cleaner:
             lambda v: None if _blank(v) else re.sub(r"\s+", " ", str(v)).strip())
         for idx in out.index[out["sector"].isna()]:
             self.problem(t.file, t.sheet, rows[idx], found["sector"], "", "missing_sector")
-        for what in ("round", "year"):
-            fixed = getattr(t, what)
-            if fixed is not None:
-                out[what] = pd.array([fixed] * len(out), dtype="Int64")
-            else:
-                out[what] = self._ints(t, data[found[what]], rows, found[what], what)
+        codes = t.spec.rounds
+        if t.round is not None:
+            out["round"] = pd.array([t.round] * len(out), dtype="Int64")
+        elif codes:
+            out["round"], years = self._round_codes(t, data[found["round"]], rows, found["round"])
+        else:
+            out["round"] = self._ints(t, data[found["round"]], rows, found["round"], "round")
+        if t.year is not None:
+            out["year"] = pd.array([t.year] * len(out), dtype="Int64")
+        elif "year" in found:
+            out["year"] = self._years(t, data[found["year"]], rows, found["year"])
+        else:  # config check: every round code then has a year
+            out["year"] = years
         out["_year_col"] = found.get("year")
+        if "_order" in found:
+            out["_order"] = data[found["_order"]].map(lambda v: None if _blank(v) else str(v))
+        mapped = [f for f in NUMERIC_FIELDS if f in found]
         for field_ in NUMERIC_FIELDS:
             if field_ not in found:
                 out[field_] = np.nan
                 continue
-            vals, failed = parse_series(data[found[field_]], t.decimal)
+            decimal = self._column_decimal(t, data[found[field_]], rows, found[field_])
+            if decimal is None:
+                out[field_] = np.nan
+                continue
+            vals, failed = parse_series(data[found[field_]], decimal, t.thousands)
             for idx, raw in failed.items():
                 self.problem(t.file, t.sheet, rows[idx], found[field_], raw, "not_a_number")
             self._log_text_numbers(t, data[found[field_]], vals, failed, rows, field_,
-                                   out["producer_id"])
+                                   out["producer_id"], decimal)
             out[field_] = self._drop_pii_numbers(t, vals, rows, field_, out["producer_id"])
+        # every outcome cell blank: the producer was not interviewed in this round
+        raw_blank = pd.Series(True, index=data.index)
+        for f in mapped:
+            raw_blank &= data[found[f]].map(_blank)
+        out["_not_interviewed"] = raw_blank if mapped else False
         return out
+
+    def _column_decimal(self, t: RawTable, values: pd.Series, rows, col) -> str | None:
+        """The decimal mark for one numeric column (see parse.decide_decimal); None after
+        reporting a column that could be read two ways."""
+        if t.format != "csv" or t.thousands is not None:
+            return t.decimal
+        decision = decide_decimal(values, t.decimal, t.decimal_declared)
+        if decision.ambiguous is None:
+            if decision.evidence:
+                self.note(t.file, t.sheet, rows[decision.first], None, col, "decimal_from_column",
+                          decision.first_value, decision.evidence, "flagged")
+            return decision.decimal
+        v, sep = decision.ambiguous, decision.sep
+        as_dec, as_thou = parse_number(v, sep), parse_number(v, "," if sep == "." else ".")
+        mark = "point" if sep == "." else "comma"
+        self.problem(t.file, t.sheet, rows[decision.first], col, v,
+                     f"ambiguous_decimal: {v!r} reads as {_show(as_dec)} (decimal {mark}) or as "
+                     f"{_show(as_thou)} (thousands {mark}) and the column's other values do not "
+                     f"decide{decision.conflict}; declare `decimal` and `thousands` for this file "
+                     f"in the config (e.g. `decimal: \".\"` and `thousands: \",\"`)")
+        return None
+
+    def _round_codes(self, t, values, rows, col):
+        """Round codes of the round column through the file's ``rounds`` map (case, accents
+        and spaces ignored); returns (rounds, years from the map)."""
+        table = {norm_text(k): v for k, v in t.spec.rounds.items()}
+        rnd, yr = [], []
+        for idx, v in values.items():
+            code = table.get(norm_text(v)) if not _blank(v) else None
+            if code is None:
+                self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
+                             "unknown_round_code: allowed round codes are "
+                             + ", ".join(repr(k) for k in t.spec.rounds))
+                rnd.append(pd.NA)
+                yr.append(pd.NA)
+            else:
+                rnd.append(code.round)
+                yr.append(pd.NA if code.year is None else code.year)
+        return pd.array(rnd, dtype="Int64"), pd.array(yr, dtype="Int64")
+
+    def _years(self, t, values, rows, col):
+        """The year column: a year (2005) or a date (2005-06-14, 14/06/2005, a date cell)."""
+        res, dated = [], 0
+        for idx, v in values.items():
+            y = year_of(v)
+            if y is None:
+                self.problem(t.file, t.sheet, rows[idx], col, v, "not_an_integer_year")
+                res.append(pd.NA)
+            else:
+                dated += not _is_int_like(v)
+                res.append(y)
+        if dated:
+            self.note(t.file, t.sheet, None, None, col, "year_from_date", f"{dated} dates",
+                      "year of the date", "flagged")
+        return pd.array(res, dtype="Int64")
 
     def _formula_problems(self, t: RawTable, found: dict) -> None:
         """Formula cells of mapped columns saved without a value would read as blank."""
@@ -269,7 +365,7 @@ class Cleaner:
                 vals[idx] = np.nan
         return vals
 
-    def _log_text_numbers(self, t, raw, vals, failed, rows, field_, pids):
+    def _log_text_numbers(self, t, raw, vals, failed, rows, field_, pids, decimal=None):
         """Log text cells whose parse changed their representation (not plain numbers)."""
         rule = "money_text_parsed" if field_ in MONEY_FIELDS else "number_text_parsed"
         for idx, v in raw.items():
@@ -278,7 +374,7 @@ class Cleaner:
             if math.isnan(vals[idx]):
                 self.note(t.file, t.sheet, rows[idx], pids[idx], field_, "missing_token", v, None,
                           "changed")
-            elif not is_plain_number(v, t.decimal):
+            elif not is_plain_number(v, decimal or t.decimal):
                 self.note(t.file, t.sheet, rows[idx], pids[idx], field_, rule, v, vals[idx],
                           "changed")
 
@@ -329,7 +425,7 @@ class Cleaner:
                 shown = " and ".join(f"{_safe_key(r['_key'])} (round {r['round']})"
                                      for r in (first, second))
                 self.problem(second["_file"], second["_sheet"], second["_row"],
-                             self.cfg.columns["producer_key"], shown,
+                             self.src(second, "producer_key"), shown,
                              "key_variants: producer keys differ only by letter case or leading "
                              "zeros and the config declares no rule; add `keys: {leading_zeros: "
                              "strip, case: upper}` if they are one producer, or `keys: "
@@ -386,7 +482,7 @@ class Cleaner:
             blank = _blank(raw) or norm_text(raw) in NO_NETWORK
             if r["member"] is False:
                 if not blank:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.cfg.columns["network"],
+                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
                                  raw, "network_for_comparison_producer")
                 elif isinstance(raw, str) and raw.strip():
                     self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
@@ -394,7 +490,7 @@ class Cleaner:
             elif r["member"] is True:
                 key = norm_text(normalize_key(raw)) if not blank else ""
                 if blank:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.cfg.columns["network"],
+                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
                                  "", "missing_network_for_member")
                 elif key in self.lookup:
                     nid = self.lookup[key]
@@ -406,13 +502,13 @@ class Cleaner:
                     self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
                               "network_spelling", raw, nid, "changed")
                 else:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.cfg.columns["network"],
+                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
                                  raw, "unknown_network: not in networks.csv nor in the config's "
                                       "'networks' map")
                 if nid is not None and r["chain"] is not None:
                     net_chain = self.networks.at[nid, "chain"]
                     if net_chain != r["chain"]:
-                        self.problem(r["_file"], r["_sheet"], r["_row"], self.cfg.columns["chain"],
+                        self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "chain"),
                                      r["chain"], f"chain_differs_from_network ({nid} is {net_chain})")
             ids.append(nid)
         df["network_id"] = pd.Series(ids, index=df.index, dtype=object)
@@ -499,20 +595,49 @@ class Cleaner:
                 self._range_action(df, excluded, idx, col, name, action)
 
     def duplicates_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
+        """Same producer twice in a round: the config's rule keeps one row (first, last, or the
+        latest by a date/time column such as Kobo's _submission_time) and excludes the others,
+        logging both versions; ``error`` stops the build."""
         live = df[~excluded & df["producer_id"].notna() & df["round"].notna()]
+        rule, by = self.cfg.duplicates, self.cfg.duplicates_by
         for (_pid, _rnd), grp in live.groupby(["producer_id", "round"], sort=False):
             if len(grp) < 2:
                 continue
-            first = grp.iloc[0]
-            kept = f"kept {first['_file']}, sheet={first['_sheet'] or '-'}, row={first['_row']}"
-            for idx, r in grp.iloc[1:].iterrows():
-                if self.cfg.duplicates == "keep_first":
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "producer_key",
-                              "duplicate_producer_round", f"round {r['round']}", kept, "excluded")
-                    excluded[idx] = True
-                else:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.cfg.columns["producer_key"],
-                                 f"round {r['round']}", f"duplicate_producer_round ({kept.replace('kept', 'first at')})")
+            if rule == "error":
+                first = grp.iloc[0]
+                kept = f"first at {first['_file']}, sheet={first['_sheet'] or '-'}, row={first['_row']}"
+                for _idx, r in grp.iloc[1:].iterrows():
+                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "producer_key"),
+                                 f"round {r['round']}", f"duplicate_producer_round ({kept})")
+                continue
+            how = ""
+            if rule == "keep_first":
+                keep = grp.index[0]
+            elif rule == "keep_last":
+                keep, how = grp.index[-1], " (last)"
+            else:
+                when = pd.to_datetime(grp["_order"], utc=True, errors="coerce", format="ISO8601")
+                if when.isna().any():
+                    r = grp.loc[when.index[when.isna()][0]]
+                    self.problem(r["_file"], r["_sheet"], r["_row"], by, r["_order"] or "",
+                                 f"duplicate_without_{_slug_col(by)}: the producer is twice in "
+                                 f"round {r['round']} and this row has no readable date/time in "
+                                 f"{by!r} to keep the latest one")
+                    continue
+                keep = when[when == when.max()].index[-1]
+                how = f" (latest {by}={df.at[keep, '_order']})"
+            k = df.loc[keep]
+            kept = f"kept {k['_file']}, sheet={k['_sheet'] or '-'}, row={k['_row']}{how}"
+            for idx in grp.index:
+                if idx == keep:
+                    continue
+                r = df.loc[idx]
+                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "producer_key",
+                          "duplicate_producer_round", f"round {r['round']}", kept, "excluded")
+                excluded[idx] = True
+                old, new = _versions(r, k)
+                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "producer_key",
+                          "duplicate_versions", old, new, "flagged")
 
     def baseline_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         live = df[~excluded & df["producer_id"].notna()]
@@ -522,6 +647,31 @@ class Cleaner:
                 rounds = ",".join(str(x) for x in sorted(grp["round"].dropna().unique()))
                 self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "round",
                           "no_baseline", rounds, "kept", "flagged")
+
+
+_DATE = re.compile(r"^\s*(\d{4})-\d{1,2}-\d{1,2}([ T].*)?$|^\s*\d{1,2}/\d{1,2}/(\d{4})(\s.*)?$")
+
+
+def _is_int_like(v) -> bool:
+    try:
+        x = parse_number(v)
+        return not math.isnan(x) and float(x).is_integer()
+    except (NumberParseError, TypeError):
+        return False
+
+
+def year_of(v) -> int | None:
+    """Year of a cell holding a year or a date; None if it is neither."""
+    if _blank(v):
+        return None
+    if hasattr(v, "year") and not isinstance(v, (int, float, str)):
+        return int(v.year)  # date / datetime / Timestamp cells
+    if _is_int_like(v):
+        return int(parse_number(v))
+    m = _DATE.match(str(v))
+    if m:
+        return int(m.group(1) or m.group(3))
+    return None
 
 
 def apply_key_rule(key: str, rule) -> str:
@@ -558,6 +708,31 @@ def _safe_key(key: str) -> str:
     return "<withheld key>" if DNI_CELL.search(key) or MOBILE_CELL.search(key) else repr(key)
 
 
+VERSION_FIELDS = ("year", "network_id", "sector", "chain", "sex", "member") + NUMERIC_FIELDS
+
+
+def _same(a, b) -> bool:
+    na = a is None or (not isinstance(a, str) and bool(pd.isna(a)))
+    nb = b is None or (not isinstance(b, str) and bool(pd.isna(b)))
+    if na or nb:
+        return na and nb
+    return bool(a == b)
+
+
+def _versions(dropped, kept) -> tuple[str, str]:
+    """The two versions of a duplicate producer-round, as the fields where they differ."""
+    diff = [f for f in VERSION_FIELDS if not _same(dropped.get(f), kept.get(f))]
+    if not diff:
+        return (f"row {dropped['_row']}: identical to the kept row",
+                f"row {kept['_row']}: identical")
+    return (f"row {dropped['_row']}: " + "; ".join(f"{f}={_show(dropped.get(f))}" for f in diff),
+            f"row {kept['_row']}: " + "; ".join(f"{f}={_show(kept.get(f))}" for f in diff))
+
+
+def _slug_col(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_") or "date"
+
+
 def _show(v) -> str:
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return ""
@@ -585,6 +760,16 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     df = pd.concat(frames, ignore_index=True)
     excluded = pd.Series(False, index=df.index)
     broken = {(p.file, p.sheet, p.row) for p in c.problems if p.rule.startswith(LINE_RULES)}
+    # a producer-round with every outcome blank was not interviewed: excluded and logged, its
+    # other cells (often blank too) are not checked
+    absent = df["_not_interviewed"].astype(bool) & ~df.apply(
+        lambda r: (r["_file"], r["_sheet"], r["_row"]) in broken, axis=1)
+    for idx in df.index[absent]:
+        r = df.loc[idx]
+        c.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], None, "not_interviewed",
+               "", "every outcome blank", "excluded")
+        excluded[idx] = True
+    skip = {(r["_file"], r["_sheet"], int(r["_row"])) for _, r in df[absent].iterrows()}
     c.keys_step(df)
     c.years_step(df)
     c.networks_step(df)
@@ -599,8 +784,10 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     c.baseline_step(df, excluded)
     df["member"] = df["member"].astype(object)
     # a broken CSV line (short/long) is reported once, not as the empty cells it leaves
-    problems = [p for p in c.problems if p.rule.startswith(LINE_RULES)
-                or (p.file, p.sheet, p.row) not in broken]
+    problems = [p for p in c.problems if (p.rule.startswith(LINE_RULES)
+                or (p.file, p.sheet, p.row) not in broken) and (p.file, p.sheet, p.row) not in skip]
+    c.log = [e for e in c.log if e["rule"] == "not_interviewed" or e["row"] is None
+             or (e["file"], e["sheet"], int(e["row"])) not in skip]
     return df, _log_frame(c.log), rows_in, problems, excluded
 
 

@@ -24,11 +24,16 @@ CODE_FIELDS = ("member", "sex", "chain")
 TOP_KEYS = {"source_name", "synthetic", "price_year", "min_cell", "files", "columns", "codes",
             "networks", "units", "plausibility", "duplicates", "networks_file", "keys", "years",
             "shared_rounds", "pii_allow"}
-REQUIRED_TOP = ("source_name", "price_year", "files", "columns")
+REQUIRED_TOP = ("source_name", "price_year", "files")
 FILE_KEYS = {"path", "format", "sheets", "encoding", "sep", "decimal", "round_column",
-             "year_column", "round", "year"}
+             "year_column", "round", "year", "sheet", "layout", "columns", "waves", "roster",
+             "rounds", "thousands", "select_multiple"}
+LAYOUTS = ("long", "wide")
+ROSTER_KEYS = {"sheet", "key", "columns"}
 ACTIONS = ("set_missing", "exclude_row")
-DUPLICATE_ACTIONS = ("keep_first", "error")
+DUPLICATE_ACTIONS = ("keep_first", "keep_last", "latest_by", "error")
+DUPLICATE_KEEP = {"first": "keep_first", "last": "keep_last", "error": "error"}
+WAVE_FIELDS = ("{year}", "{round}", "{wave}")
 ENCODINGS = ("utf-8", "latin-1", "cp1252")
 PROGRAMME_YEARS = (2004, 2012)  # APOMIPE in Laredo: first networks 2004, final survey by 2012
 KEY_CASES = ("keep", "upper", "lower")
@@ -52,6 +57,29 @@ class FileSpec:
     round_column: str | None = None
     year_column: str | None = None
     round: int | None = None
+    year: int | None = None
+    sheet: str | None = None          # xlsx: the one sheet to read (long or wide table)
+    layout: str = "long"
+    columns: dict[str, str] = field(default_factory=dict)   # effective map (top-level + file's)
+    waves: dict[str, SheetSpec] | None = None               # wide: wave label -> round, year
+    roster: "RosterSpec | None" = None
+    rounds: dict[str, "RoundCode"] | None = None            # round codes of round_column
+    thousands: str | None = None                            # ".", "," or "" (no grouping)
+    select_multiple: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class RosterSpec:
+    """A membership/roster sheet of the same workbook, joined to the data rows by key."""
+
+    sheet: str
+    key: str
+    columns: dict[str, str]
+
+
+@dataclass
+class RoundCode:
+    round: int
     year: int | None = None
 
 
@@ -91,6 +119,7 @@ class SurveyConfig:
     units: dict[str, UnitRule] = field(default_factory=dict)
     plausibility: dict[str, RangeRule] = field(default_factory=dict)
     duplicates: str = "keep_first"
+    duplicates_by: str | None = None
     networks_file: Path = PUBLISHED / "networks.csv"
     keys: KeyRule = field(default_factory=KeyRule)
     years: tuple[int, int] = PROGRAMME_YEARS
@@ -147,7 +176,7 @@ class _Ctx:
             line = self.lines.get(tuple(key_path[:n]))
             if line:
                 break
-        where = f", line {line}" if line else ""
+        where = (f", line {line}" if isinstance(line, int) else f", {line}") if line else ""
         raise SurveyConfigError(f"{self.path}{where}: key '{dotted}': {msg}")
 
     def mapping(self, value, key_path) -> dict:
@@ -166,7 +195,30 @@ class _Ctx:
         return value
 
 
-def _file_spec(ctx: _Ctx, raw, i: int, base: Path) -> FileSpec:
+def _columns(ctx: _Ctx, raw, kp) -> dict[str, str]:
+    columns = {str(k): str(v) for k, v in ctx.mapping(raw, kp).items()}
+    ctx.unknown(columns, set(COLUMN_FIELDS), kp)
+    return columns
+
+
+def _round_codes(ctx: _Ctx, raw, kp) -> dict[str, RoundCode]:
+    """``rounds: {linea_base: 0, ...}`` or ``{linea_base: {round: 0, year: 2005}, ...}``."""
+    out = {}
+    for code, v in ctx.mapping(raw, kp).items():
+        if isinstance(v, dict):
+            ctx.unknown(v, {"round", "year"}, kp + (code,))
+            if "round" not in v:
+                ctx.fail(kp + (code, "round"), "missing required key")
+            year = ctx.integer(v["year"], kp + (code, "year")) if "year" in v else None
+            out[str(code)] = RoundCode(ctx.integer(v["round"], kp + (code, "round")), year)
+        else:
+            out[str(code)] = RoundCode(ctx.integer(v, kp + (code,)))
+    if not out:
+        ctx.fail(kp, "must map at least one round code to a round number")
+    return out
+
+
+def _file_spec(ctx: _Ctx, raw, i: int, base: Path, top_columns: dict[str, str]) -> FileSpec:
     kp = ("files", i)
     raw = ctx.mapping(raw, kp)
     ctx.unknown(raw, FILE_KEYS, kp)
@@ -183,13 +235,54 @@ def _file_spec(ctx: _Ctx, raw, i: int, base: Path) -> FileSpec:
         ctx.fail(kp + ("format",), f"format {fmt!r} not supported; use one of {', '.join(FORMATS)}")
     spec = FileSpec(path=path, format=fmt)
     for opt, allowed in (("encoding", ENCODINGS), ("sep", (",", ";")),
-                         ("decimal", (".", ","))):
+                         ("decimal", (".", ",")), ("thousands", (".", ",", ""))):
         if opt in raw:
             if fmt != "csv":
                 ctx.fail(kp + (opt,), "only valid for csv files")
             if raw[opt] not in allowed:
                 ctx.fail(kp + (opt,), f"{raw[opt]!r} not allowed; use one of {allowed}")
             setattr(spec, opt, raw[opt])
+    if spec.thousands is not None and spec.decimal is None:
+        ctx.fail(kp + ("thousands",), "declare `decimal` too (e.g. `decimal: \".\"`, "
+                                      "`thousands: \",\"`)")
+    if spec.thousands and spec.thousands == spec.decimal:
+        ctx.fail(kp + ("thousands",), f"{spec.thousands!r} is also the decimal mark")
+    columns = dict(top_columns)
+    if "columns" in raw:
+        columns.update(_columns(ctx, raw["columns"], kp + ("columns",)))
+    spec.columns = columns
+    layout = raw.get("layout", "long")
+    if layout not in LAYOUTS:
+        ctx.fail(kp + ("layout",), f"{layout!r} not allowed; use one of {LAYOUTS}")
+    spec.layout = layout
+    if "sheet" in raw:
+        if fmt != "xlsx":
+            ctx.fail(kp + ("sheet",), "only valid for xlsx files")
+        if "sheets" in raw:
+            ctx.fail(kp + ("sheet",), "give `sheet` (one table) or `sheets` (one per round), not both")
+        spec.sheet = str(raw["sheet"])
+    if "select_multiple" in raw:
+        sm = ctx.mapping(raw["select_multiple"], kp + ("select_multiple",))
+        for col, choices in sm.items():
+            if not isinstance(choices, list) or not choices:
+                ctx.fail(kp + ("select_multiple", col), "must list the question's choice names, "
+                         "e.g. [apomipe, minka, otro]")
+            spec.select_multiple[str(col)] = [str(c) for c in choices]
+    if "roster" in raw:
+        rkp = kp + ("roster",)
+        r = ctx.mapping(raw["roster"], rkp)
+        ctx.unknown(r, ROSTER_KEYS, rkp)
+        for req in ROSTER_KEYS:
+            if req not in r:
+                ctx.fail(rkp + (req,), "missing required key")
+        if fmt != "xlsx":
+            ctx.fail(rkp, "a roster sheet is read from the same xlsx workbook")
+        spec.roster = RosterSpec(str(r["sheet"]), str(r["key"]),
+                                 _columns(ctx, r["columns"], rkp + ("columns",)))
+    if layout == "wide":
+        return _wide_spec(ctx, raw, kp, spec)
+    if "waves" in raw:
+        ctx.fail(kp + ("waves",), "only valid with `layout: wide`")
     if "sheets" in raw:
         if fmt != "xlsx":
             ctx.fail(kp + ("sheets",), "only valid for xlsx files")
@@ -205,15 +298,93 @@ def _file_spec(ctx: _Ctx, raw, i: int, base: Path) -> FileSpec:
                                           ctx.integer(s["year"], skp + ("year",)))
         spec.sheets = sheets
     else:
+        if "rounds" in raw:
+            if "round_column" not in raw:
+                ctx.fail(kp + ("rounds",), "round codes need the column that holds them: "
+                                           "add `round_column`")
+            spec.rounds = _round_codes(ctx, raw["rounds"], kp + ("rounds",))
+        year_from_codes = bool(spec.rounds) and all(c.year is not None for c in spec.rounds.values())
         for what in ("round", "year"):
             col, fixed = raw.get(f"{what}_column"), raw.get(what)
-            if col is None and fixed is None:
-                ctx.fail(kp + (what,), f"give '{what}_column' or a fixed '{what}' (or 'sheets' for xlsx)")
+            if col is None and fixed is None and not (what == "year" and year_from_codes):
+                extra = " or years in `rounds` (`{code: {round: 0, year: 2005}}`)" if what == "year" else ""
+                ctx.fail(kp + (what,), f"give '{what}_column' or a fixed '{what}'{extra} "
+                                       f"(or 'sheets' for xlsx)")
             if fixed is not None:
                 setattr(spec, what, ctx.integer(fixed, kp + (what,)))
             if col is not None:
                 setattr(spec, f"{what}_column", str(col))
+    _check_file_columns(ctx, spec, kp, "columns" in raw or "roster" in raw)
     return spec
+
+
+def _wide_spec(ctx: _Ctx, raw, kp, spec: FileSpec) -> FileSpec:
+    """One row per producer; per-round columns named by a pattern (``ingreso_{year}``)."""
+    for bad in ("sheets", "round", "year", "round_column", "year_column", "rounds"):
+        if bad in raw:
+            ctx.fail(kp + (bad,), "not valid with `layout: wide`: the rounds come from `waves`")
+    if "waves" not in raw:
+        ctx.fail(kp + ("waves",), "missing required key: list the rounds of the wide table, e.g. "
+                                  "`waves: {\"2005\": {round: 0, year: 2005}, ...}`")
+    waves = {}
+    for label, w in ctx.mapping(raw["waves"], kp + ("waves",)).items():
+        wkp = kp + ("waves", label)
+        w = ctx.mapping(w, wkp)
+        ctx.unknown(w, {"round", "year"}, wkp)
+        for req in ("round", "year"):
+            if req not in w:
+                ctx.fail(wkp + (req,), "missing required key")
+        waves[str(label)] = SheetSpec(ctx.integer(w["round"], wkp + ("round",)),
+                                      ctx.integer(w["year"], wkp + ("year",)))
+    if not waves:
+        ctx.fail(kp + ("waves",), "must list at least one round")
+    spec.waves = waves
+    patterned = [f for f, c in spec.columns.items() if any(p in c for p in WAVE_FIELDS)]
+    if not any(f in NUMERIC_FIELDS for f in patterned):
+        ctx.fail(kp + ("columns",), "a wide table needs outcome columns named per round with "
+                                    "{year}, {round} or {wave}, e.g. `net_income_pen: ingreso_{year}`")
+    if "{" in spec.columns.get("producer_key", ""):
+        ctx.fail(kp + ("columns", "producer_key"), "the producer key is one column of the wide "
+                                                   "table, not one per round")
+    _check_file_columns(ctx, spec, kp, "columns" in raw or "roster" in raw)
+    return spec
+
+
+def _check_file_columns(ctx: _Ctx, spec: FileSpec, kp, own: bool) -> None:
+    have = set(spec.columns) | (set(spec.roster.columns) if spec.roster else set())
+    for req in KEY_FIELDS:
+        if req not in have:
+            if not own:
+                ctx.fail(("columns", req), "missing required key")
+            ctx.fail(kp + ("columns", req), "missing required key (in the top-level `columns`, "
+                                            "this file's `columns` or its `roster`)")
+
+
+def _duplicates(ctx: _Ctx, raw) -> tuple[str, str | None]:
+    """``duplicates: {keep: first | last | error}`` or ``{keep: {latest_by: <column>}}`` (also
+    ``{latest_by: <column>}``; the older ``{action: keep_first | error}`` still works)."""
+    kp = ("duplicates",)
+    dup = ctx.mapping(raw or {"keep": "first"}, kp)
+    ctx.unknown(dup, {"action", "keep", "latest_by"}, kp)
+    if len(dup) != 1:
+        ctx.fail(kp, "give one rule: `keep: first`, `keep: last`, `keep: {latest_by: <column>}` "
+                     "or `keep: error`")
+    (key, value), = dup.items()
+    if key == "action":
+        if value not in DUPLICATE_ACTIONS or value == "latest_by":
+            ctx.fail(kp + ("action",), f"use one of {('keep_first', 'keep_last', 'error')}")
+        return value, None
+    if key == "keep" and isinstance(value, dict):
+        ctx.unknown(value, {"latest_by"}, kp + ("keep",))
+        key, value = "latest_by", value.get("latest_by")
+    if key == "latest_by":
+        if not isinstance(value, str) or not value.strip():
+            ctx.fail(kp + ("latest_by",), "must name a date/time column, e.g. _submission_time")
+        return "latest_by", value
+    if value not in DUPLICATE_KEEP:
+        ctx.fail(kp + ("keep",), f"{value!r} not allowed; use first, last, error or "
+                                 f"{{latest_by: <column>}}")
+    return DUPLICATE_KEEP[value], None
 
 
 def _range_rule(ctx: _Ctx, raw, kp) -> RangeRule:
@@ -260,7 +431,14 @@ def _check_rounds(ctx: _Ctx, files: list[FileSpec], years: tuple[int, int], shar
     seen: dict[int, tuple[tuple, int]] = {}
     for i, spec in enumerate(files):
         entries = ([(("files", i, "sheets", n), sh.round, sh.year) for n, sh in spec.sheets.items()]
-                   if spec.sheets else [(("files", i), spec.round, spec.year)])
+                   if spec.sheets else
+                   [(("files", i, "waves", n), w.round, w.year) for n, w in spec.waves.items()]
+                   if spec.waves else [(("files", i), spec.round, spec.year)])
+        for code, rc in (spec.rounds or {}).items():
+            if rc.year is not None and not years[0] <= rc.year <= years[1]:
+                ctx.fail(("files", i, "rounds", code, "year"), f"year {rc.year} is outside "
+                         f"{years[0]}-{years[1]} (the programme's survey years); fix it or "
+                         f"declare `years: {{min: .., max: ..}}`")
         for kp, rnd, year in entries:
             if year is not None and not years[0] <= year <= years[1]:
                 ctx.fail(kp + ("year",), f"year {year} is outside {years[0]}-{years[1]} (the "
@@ -290,6 +468,11 @@ def load_config(path) -> SurveyConfig:
         raise SurveyConfigError(describe_missing(given, "config file") +
                                 "; pass an existing config, e.g. make report DATA=config/demo.yaml")
     path = given.resolve()
+    if path.suffix.lower() == ".xlsx":  # an Excel codebook (analysis.survey.codebook)
+        from analysis.survey.codebook import read_codebook
+
+        raw, lines = read_codebook(path)
+        return _from_raw(_Ctx(path, lines), raw, path)
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text)
@@ -306,6 +489,11 @@ def load_config(path) -> SurveyConfig:
     ctx = _Ctx(path, _key_lines(node))
     if raw is None:
         raise SurveyConfigError(f"{path}: config file is empty")
+    return _from_raw(ctx, raw, path)
+
+
+def _from_raw(ctx: _Ctx, raw, path: Path) -> SurveyConfig:
+    """Check the raw mapping of a YAML config or of an Excel codebook (same rules)."""
     raw = ctx.mapping(raw, ())
     ctx.unknown(raw, TOP_KEYS, ())
     for req in REQUIRED_TOP:
@@ -315,13 +503,14 @@ def load_config(path) -> SurveyConfig:
     files_raw = raw["files"]
     if not isinstance(files_raw, list) or not files_raw:
         ctx.fail(("files",), "must be a non-empty list")
-    files = [_file_spec(ctx, f, i, base) for i, f in enumerate(files_raw)]
-
-    columns = {str(k): str(v) for k, v in ctx.mapping(raw["columns"], ("columns",)).items()}
-    ctx.unknown(columns, set(COLUMN_FIELDS), ("columns",))
-    for req in KEY_FIELDS:
-        if req not in columns:
-            ctx.fail(("columns", req), "missing required key")
+    top_columns = _columns(ctx, raw["columns"], ("columns",)) if "columns" in raw else {}
+    if "columns" not in raw and not all(isinstance(f, dict) and "columns" in f for f in files_raw):
+        ctx.fail(("columns",), "missing required key (or give every file its own `columns`)")
+    files = [_file_spec(ctx, f, i, base, top_columns) for i, f in enumerate(files_raw)]
+    # the top-level map (else the first file's): used where one source column name is shown
+    columns = top_columns or dict(files[0].columns)
+    if files[0].roster:
+        columns = {**files[0].roster.columns, **columns}
 
     codes = {}
     for k, v in ctx.mapping(raw.get("codes") or {}, ("codes",)).items():
@@ -347,10 +536,7 @@ def load_config(path) -> SurveyConfig:
         ctx.unknown({k: 0}, set(NUMERIC_FIELDS), ("plausibility",))
         plaus[k] = _range_rule(ctx, v, ("plausibility", k))
 
-    dup = ctx.mapping(raw.get("duplicates") or {"action": "keep_first"}, ("duplicates",))
-    ctx.unknown(dup, {"action"}, ("duplicates",))
-    if dup.get("action", "keep_first") not in DUPLICATE_ACTIONS:
-        ctx.fail(("duplicates", "action"), f"use one of {DUPLICATE_ACTIONS}")
+    dup_action, dup_by = _duplicates(ctx, raw.get("duplicates"))
 
     networks_file = PUBLISHED / "networks.csv"
     if raw.get("networks_file"):
@@ -378,7 +564,7 @@ def load_config(path) -> SurveyConfig:
         price_year=ctx.integer(raw["price_year"], ("price_year",)), files=files, columns=columns,
         synthetic=synthetic, min_cell=min_cell,
         codes=codes, networks=networks, units=units, plausibility=plaus,
-        duplicates=dup.get("action", "keep_first"), networks_file=networks_file,
+        duplicates=dup_action, duplicates_by=dup_by, networks_file=networks_file,
         keys=_key_rule(ctx, raw.get("keys")), years=years, shared_rounds=shared,
         pii_allow={str(v) for v in allow},
     )

@@ -12,13 +12,22 @@ Rules (``decimal`` is the file's decimal mark from the config, "." by default):
    decimal mark. So with decimal "," "1.200" -> 1200 and "1,5" -> 1.5; with decimal "."
    "1.200" -> 1.2, "1,200" -> 1200 and "1,5" -> 1.5. A leading "0" is never a thousands
    group: "0.500" -> 0.5 whatever the decimal mark.
+6. When the config declares ``thousands`` too (``decimal: "."``, ``thousands: ","``; ``""`` = no
+   grouping) every separator is read as declared and a separator that is neither is an error.
 Anything else (letters, "US$", two decimal marks...) raises ``NumberParseError``.
+
+A CSV column whose decimal mark is not known (a ``;`` file without ``decimal`` in the config; a
+``,`` file's mark is the point) is first checked by :func:`decide_decimal`: a cell like "2.125" or "1,200" (one separator, three digits after it)
+reads two ways, so the column's other cells decide (a "3.25" makes "." the decimal mark; a
+"1.200.000" or "1.200,50" makes it the thousands mark); with no evidence, or with both, the
+build stops naming the file, the column and the two readings.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -40,8 +49,83 @@ def _grouped(int_part: str, sep: str, raw: str) -> str:
     return "".join(groups)
 
 
-def parse_number(value, decimal: str = ".") -> float:
-    """Return ``value`` as float (NaN when missing); raise NumberParseError if unreadable."""
+def _body(value) -> str | None:
+    """The digits-and-separators part of a text number ("S/ -1.200,50" -> "1.200,50")."""
+    s = str(value).strip().replace("\u00a0", " ").replace("\u2009", " ")
+    s = s.strip("()").strip().lstrip("+-").strip()
+    s = _CURRENCY.sub("", s).lstrip("-").replace(" ", "").rstrip("%")
+    return s if s and _BODY.match(s) and s[-1] not in ".," else None
+
+
+@dataclass
+class DecimalDecision:
+    decimal: str | None            # the mark to read the column with (None: undecided)
+    ambiguous: str | None = None   # a cell that reads two ways, when undecided
+    sep: str | None = None
+    first: object = None           # index of the first two-way cell
+    first_value: str | None = None
+    evidence: str = ""             # why the column decided (for the cleaning log)
+    conflict: str = ""
+
+
+def decide_decimal(values: pd.Series, decimal: str, declared: bool) -> DecimalDecision:
+    """Decimal mark of one column from its own cells (rule 5's ambiguous case): see the module
+    docstring. ``decimal``: the file's mark (declared, or assumed when ``declared`` is False)."""
+    amb, dec_ev, thou_ev = [], {".": [], ",": []}, {".": [], ",": []}
+    if declared:  # a known decimal mark: the other separator groups thousands (rule 5)
+        return DecimalDecision(decimal)
+    for idx, v in values.items():
+        if not isinstance(v, str):
+            continue
+        b = _body(v)
+        if b is None:
+            continue
+        dots, commas = b.count("."), b.count(",")
+        if dots and commas:
+            last = "." if b.rfind(".") > b.rfind(",") else ","
+            dec_ev[last].append(v)
+            thou_ev["," if last == "." else "."].append(v)
+        elif dots or commas:
+            sep = "." if dots else ","
+            if b.count(sep) > 1:
+                thou_ev[sep].append(v)
+                continue
+            int_part, _, frac = b.partition(sep)
+            if len(frac) == 3 and int_part.lstrip("0"):
+                amb.append((idx, v, sep))
+            else:
+                dec_ev[sep].append(v)
+    if not amb:  # no two-way cell: the mark the column uses (for logging plain numbers)
+        if dec_ev["."] and not dec_ev[","]:
+            return DecimalDecision(".")
+        if dec_ev[","] and not dec_ev["."]:
+            return DecimalDecision(",")
+        return DecimalDecision(decimal)
+    idx, v, sep = amb[0]
+    other = "," if sep == "." else "."
+    as_decimal = dec_ev[sep] + thou_ev[other]
+    as_thousands = thou_ev[sep] + dec_ev[other]
+    seps = {a[2] for a in amb}
+    if as_decimal and not as_thousands and len(seps) == 1:
+        return DecimalDecision(sep, first=idx, first_value=v, sep=sep, evidence=(
+            f"{sep!r} is the decimal mark of this column ({len(amb)} cell(s) like {v!r}; "
+            f"other cells such as {as_decimal[0]!r})"))
+    if as_thousands and not as_decimal and len(seps) == 1:
+        return DecimalDecision(other, first=idx, first_value=v, sep=sep, evidence=(
+            f"{sep!r} groups thousands in this column ({len(amb)} cell(s) like {v!r}; "
+            f"other cells such as {as_thousands[0]!r})"))
+    conflict = ""
+    if as_decimal and as_thousands:
+        conflict = (f" (cells such as {as_decimal[0]!r} use it as a decimal mark, cells such as "
+                    f"{as_thousands[0]!r} as a thousands mark)")
+    elif len(seps) > 1:
+        conflict = " (both '.' and ',' appear this way)"
+    return DecimalDecision(None, ambiguous=v, sep=sep, first=idx, first_value=v, conflict=conflict)
+
+
+def parse_number(value, decimal: str = ".", thousands: str | None = None) -> float:
+    """Return ``value`` as float (NaN when missing); raise NumberParseError if unreadable.
+    ``thousands`` (declared by the config, "" = none): read every separator as declared."""
     if decimal not in (".", ","):
         raise ValueError(f"decimal must be '.' or ',', got {decimal!r}")
     if value is None or value is pd.NA or value is pd.NaT:
@@ -74,12 +158,24 @@ def parse_number(value, decimal: str = ".") -> float:
         dec = "." if s.rfind(".") > s.rfind(",") else ","
         thou = "," if dec == "." else "."
         int_part, _, frac = s.rpartition(dec)
+        if thousands is not None and (dec != decimal or thou != thousands):
+            raise NumberParseError(f"cannot read {raw!r} as a number with decimal {decimal!r} "
+                                   f"and thousands {thousands!r}")
         if dec in int_part:
             raise NumberParseError(f"cannot read {raw!r} as a number: two decimal marks")
         number = _grouped(int_part, thou, raw) + "." + frac
     elif has_dot or has_comma:
         sep = "." if has_dot else ","
-        if s.count(sep) > 1:
+        if thousands is not None and sep not in (decimal, thousands):
+            raise NumberParseError(f"cannot read {raw!r} as a number with decimal {decimal!r} "
+                                   f"and thousands {thousands!r}")
+        if thousands is not None and sep == thousands:
+            number = _grouped(s, sep, raw)
+        elif thousands is not None:
+            if s.count(sep) > 1:
+                raise NumberParseError(f"cannot read {raw!r} as a number: two decimal marks")
+            number = s.replace(sep, ".")
+        elif s.count(sep) > 1:
             number = _grouped(s, sep, raw)
         else:
             int_part, _, frac = s.partition(sep)
@@ -93,12 +189,13 @@ def parse_number(value, decimal: str = ".") -> float:
     return -out if negative else out
 
 
-def parse_series(values: pd.Series, decimal: str = ".") -> tuple[pd.Series, dict]:
+def parse_series(values: pd.Series, decimal: str = ".",
+                 thousands: str | None = None) -> tuple[pd.Series, dict]:
     """Parse a column; return (float Series, {index: raw value} of cells that failed)."""
     out, failed = {}, {}
     for idx, v in values.items():
         try:
-            out[idx] = parse_number(v, decimal)
+            out[idx] = parse_number(v, decimal, thousands)
         except NumberParseError:
             out[idx], failed[idx] = math.nan, v
     return pd.Series(out, index=values.index, dtype="float64"), failed

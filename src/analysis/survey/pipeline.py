@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.paths import CONFIG, DATA_PROCESSED, DATA_RAW
 from analysis.survey.clean import META, PANEL_COLUMNS, clean_tables, load_networks
+from analysis.survey.codebook import write_result_codebook
 from analysis.survey.config import load_config
 from analysis.survey.design import comparison_notices, design_problems
 from analysis.survey.errors import SurveyConfigError, SurveyValidationError
@@ -111,6 +112,7 @@ def run(config_path, processed_dir) -> CleanResult:
     res.log.to_csv(out / "cleaning_log.csv", index=False, encoding="utf-8")
     (out / "cleaning_summary.json").write_text(
         json.dumps(res.summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_result_codebook(res.panel, load_config(config_path), out)
     return res
 
 

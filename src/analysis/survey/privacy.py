@@ -39,6 +39,8 @@ DATE_DIGITS = re.compile(r"(?<![0-9])(\d{8})(?![0-9])")
 DEMO_SHA256 = {
     "4d4551f05afc01f9b8f8405ba1b515b6a6fc4bf07ba6f834a49745736adfeb13",  # encuesta_demo.xlsx
     "823817ab11735f7d175312847d7481c3ffd805463ed292a7ce34203ecd9ac37c",  # encuesta_demo_equipo2.csv
+    "5de11b4c6f2aa558935f53a90c805fcc28bfadbca74ec0b0a67ba316c0a824c6",  # encuesta_demo_ancha.xlsx
+    "dcb621cd2413dce629fa09f60058831c630996817e2b37a296da9dbebc5bacc5",  # encuesta_demo_kobo.csv
 }
 
 

@@ -32,8 +32,13 @@ def read_settings(config_path) -> dict:
     path = Path(config_path)
     if not path.exists():
         raise FileNotFoundError(f"survey config not found: {path}")
-    with path.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
+    if path.suffix.lower() == ".xlsx":  # an Excel codebook (analysis.survey.codebook)
+        from analysis.survey.codebook import read_codebook
+
+        raw = read_codebook(path)[0]
+    else:
+        with path.open(encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh) or {}
     min_cell = raw.get("min_cell", 5)
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ValueError(f"{path}: key 'min_cell' must be a positive integer, got {min_cell!r}")

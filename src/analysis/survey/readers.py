@@ -34,6 +34,40 @@ class RawTable:
     uncached: list[tuple[int, str]] = field(default_factory=list)
     # problems found while reading (short CSV lines): reported with the cleaning problems
     problems: list[Problem] = field(default_factory=list)
+    # canonical field -> column of this table (the file's map; wide: the round's columns)
+    columns: dict[str, str] = field(default_factory=dict)
+    decimal_declared: bool = True
+    thousands: str | None = None
+    # columns that are not "extra" here (other rounds of a wide table) and system columns
+    quiet_columns: set[str] = field(default_factory=set)
+    system_columns: list[str] = field(default_factory=list)
+    format: str = "csv"
+
+
+SYSTEM_PREFIXES = ("meta/", "formhub/")
+
+
+def is_system_column(name: str) -> bool:
+    """KoboToolbox/ODK metadata columns: ``_uuid``, ``_submission_time``, ``_index``, ``_id``,
+    ``__version__``, ``meta/instanceID``, ``formhub/uuid``..."""
+    name = str(name)
+    return name.startswith("_") or name.startswith(SYSTEM_PREFIXES)
+
+
+def find_column(columns, src: str):
+    """The column named ``src``: exact, else case/accent/space-insensitive, else (Kobo/ODK
+    ``group/field`` headers) the one column whose last ``/`` segment matches."""
+    from analysis.survey.clean import norm_text
+
+    columns = list(columns)
+    if src in columns:
+        return src
+    by_norm = {norm_text(c): c for c in columns}
+    if norm_text(src) in by_norm:
+        return by_norm[norm_text(src)]
+    tail = norm_text(str(src).rsplit("/", 1)[-1])
+    hits = [c for c in columns if norm_text(str(c).rsplit("/", 1)[-1]) == tail]
+    return hits[0] if len(hits) == 1 else None
 
 
 def display_path(path: Path) -> str:
@@ -161,8 +195,12 @@ def _read_csv(spec: FileSpec, hint=None) -> list[RawTable]:
         sep = ";" if first.count(";") > first.count(",") else ","
         notes.append(f"separator detected: {sep!r}")
     decimal = spec.decimal or ("," if sep == ";" else ".")
+    # a ','-separated file writes decimals with a point; a ';' file may use either mark: its
+    # columns decide (clean.Cleaner._column_decimal) unless the config declares `decimal`
+    known = spec.decimal is not None or sep == ","
     if spec.decimal is None:
-        notes.append(f"decimal mark assumed: {decimal!r}")
+        notes.append(f"decimal mark assumed: {decimal!r}" if sep == "," else
+                     "decimal mark: from each column's values (not declared)")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     records, start = [], 1
     for rec in reader:
@@ -171,7 +209,8 @@ def _read_csv(spec: FileSpec, hint=None) -> list[RawTable]:
     ragged: list[Problem] = []
     data, rows = _frame(spec.path, None, records, hint, ragged)
     return [RawTable(display_path(spec.path), None, data, rows, spec, spec.round, spec.year,
-                     decimal, notes, problems=ragged)]
+                     decimal, notes, problems=ragged, decimal_declared=known,
+                     thousands=spec.thousands, format="csv")]
 
 
 def _read_xlsx(spec: FileSpec, hint=None) -> list[RawTable]:
@@ -193,16 +232,27 @@ def _read_xlsx(spec: FileSpec, hint=None) -> list[RawTable]:
             data, rows = _frame(spec.path, name, records, hint)
             rnd = sheet_spec.round if sheet_spec else spec.round
             yr = sheet_spec.year if sheet_spec else spec.year
-            t = RawTable(display_path(spec.path), name, data, rows, spec, rnd, yr, ".")
+            t = RawTable(display_path(spec.path), name, data, rows, spec, rnd, yr, ".",
+                         format="xlsx")
             t.uncached = _uncached_formulas(formulas[name], values, data.columns, rows)
             if wb[name].sheet_state != "visible":
                 t.sheet_notes.append((name, "read_hidden_sheet", f"{wb[name].sheet_state}, "
                                                                  f"named in the config"))
             out.append(t)
         formulas.close()
+        roster = spec.roster.sheet if spec.roster else None
+        if roster is not None:
+            if roster not in wb.sheetnames:
+                _fail(spec.path, roster, "sheet_not_found: the roster sheet is not in the file; "
+                      "sheets in the file are " + ", ".join(repr(s) for s in wb.sheetnames))
+            values = [list(r) for r in wb[roster].iter_rows(values_only=True)]
+            rdata, rrows = _frame(spec.path, roster, list(enumerate(values, start=1)),
+                                  [spec.roster.key])
+            for t in out:
+                _join_roster(t, rdata, rrows)
         if out:
             out[0].sheet_notes += [(n, "sheet_not_read", wb[n].sheet_state)
-                                   for n in wb.sheetnames if n not in wanted]
+                                   for n in wb.sheetnames if n not in wanted and n != roster]
         return out
     finally:
         wb.close()
@@ -210,19 +260,22 @@ def _read_xlsx(spec: FileSpec, hint=None) -> list[RawTable]:
 
 def _sheets_to_read(spec: FileSpec, wb) -> dict:
     """The configured sheets, else the only visible sheet; hidden sheets are never guessed."""
-    if spec.sheets:
-        missing = [s for s in spec.sheets if s not in wb.sheetnames]
+    wanted = spec.sheets or ({spec.sheet: None} if spec.sheet else None)
+    if wanted:
+        missing = [s for s in wanted if s not in wb.sheetnames]
         if missing:
             _fail(spec.path, missing[0], "sheet_not_found: sheets in the file are "
                   + ", ".join(repr(s) for s in wb.sheetnames))
-        return spec.sheets
-    visible = [n for n in wb.sheetnames if wb[n].sheet_state == "visible"]
+        return wanted
+    roster = spec.roster.sheet if spec.roster else None
+    visible = [n for n in wb.sheetnames if wb[n].sheet_state == "visible" and n != roster]
     hidden = [n for n in wb.sheetnames if n not in visible]
     if len(visible) != 1:
         also = f" (hidden: {', '.join(repr(n) for n in hidden)})" if hidden else ""
         _fail(spec.path, None, f"sheets_not_configured: the workbook has {len(visible)} visible "
               f"sheets {', '.join(repr(n) for n in visible)}{also}; name the sheet(s) to read "
-              f"under `sheets:` in the config (with their round and year)")
+              f"under `sheets:` in the config (with their round and year), or the one table "
+              f"under `sheet:`")
     return {visible[0]: None}
 
 
@@ -255,19 +308,124 @@ def _read_stat(spec: FileSpec) -> list[RawTable]:
     df.columns = [str(c).strip() for c in df.columns]
     # row = observation number (1-based): Stata/SPSS files have no header row
     return [RawTable(display_path(spec.path), None, df.reset_index(drop=True),
-                     list(range(1, len(df) + 1)), spec, spec.round, spec.year, ".")]
+                     list(range(1, len(df) + 1)), spec, spec.round, spec.year, ".",
+                     format=spec.format)]
+
+
+def _join_roster(t: RawTable, rdata: pd.DataFrame, rrows: list[int]) -> None:
+    """Add the roster sheet's columns to the rows of ``t`` by producer key (the roster holds one
+    row per producer: network, membership...). A key missing from the roster, or given twice
+    in it, is a problem; roster keys without data rows are noted."""
+    from analysis.survey.privacy import normalize_key
+
+    r = t.spec.roster
+    kcol = find_column(rdata.columns, r.key)
+    if kcol is None:
+        _fail(t.spec.path, r.sheet, "missing_column: the roster key column is not in the roster "
+              "sheet; columns there are " + ", ".join(repr(c) for c in rdata.columns), column=r.key)
+    index: dict[str, int] = {}
+    for i, v in rdata[kcol].items():
+        if _blank(v):
+            continue
+        k = normalize_key(v)
+        if k in index:
+            t.problems.append(Problem(t.file, r.sheet, rrows[i], kcol, None,
+                                      f"duplicate_roster_key: the same producer key is also at "
+                                      f"row {rrows[index[k]]} of the roster"))
+        else:
+            index[k] = i
+    dkey = find_column(t.data.columns, t.spec.columns.get("producer_key", ""))
+    if dkey is None:
+        return  # reported as missing_column by the cleaner
+    keys = t.data[dkey].map(lambda v: None if _blank(v) else normalize_key(v))
+    pos = keys.map(index)
+    for i in t.data.index[keys.notna() & pos.isna()]:
+        t.problems.append(Problem(t.file, t.sheet, t.rows[i], dkey, None,
+                                  f"not_in_roster: the producer key of this row is not in the "
+                                  f"roster sheet {r.sheet!r}"))
+    for field_, src in r.columns.items():
+        col = find_column(rdata.columns, src)
+        if col is None:
+            _fail(t.spec.path, r.sheet, "missing_column: columns in the roster sheet are "
+                  + ", ".join(repr(c) for c in rdata.columns), column=src)
+        name = col if col not in t.data.columns else f"{r.sheet}/{col}"
+        t.data[name] = [None if pd.isna(p) else rdata.at[int(p), col] for p in pos]
+        t.columns[field_] = name
+    unused = len(set(index) - set(keys.dropna()))
+    if unused:
+        t.sheet_notes.append((r.sheet, "roster_keys_without_data", f"{unused} producer(s) of the "
+                              f"roster have no row in sheet {t.sheet!r}"))
+
+
+def _split_select_multiple(t: RawTable) -> None:
+    """A Kobo/ODK select_multiple cell ("apomipe otro") -> one 1/0 column per declared choice,
+    named ``<column>/<choice>`` as Kobo's own split export names them."""
+    for src, choices in t.spec.select_multiple.items():
+        col = find_column(t.data.columns, src)
+        if col is None:
+            t.problems.append(Problem(t.file, t.sheet, None, src, None, "missing_column: the "
+                                      "select_multiple column is not in the file"))
+            continue
+        made = []
+        picked = t.data[col].map(lambda v: None if _blank(v) else str(v).split())
+        for i, vals in picked.items():
+            for v in vals or []:
+                if v not in choices:
+                    t.problems.append(Problem(t.file, t.sheet, t.rows[i], col, v,
+                                              "unknown_choice: allowed choices are "
+                                              + ", ".join(repr(c) for c in choices)))
+        for ch in choices:
+            name = f"{col}/{ch}"
+            if name in t.data.columns:
+                continue  # the export already has Kobo's split column
+            t.data[name] = picked.map(lambda vals, ch=ch: None if vals is None else
+                                      ("1" if ch in vals else "0"))
+            made.append(name)
+        t.notes.append(f"select_multiple split: {col} -> {len(made)} indicator column(s) "
+                       f"{', '.join(made)}")
+
+
+def _wave_tables(t: RawTable) -> list[RawTable]:
+    """One table per round of a wide table: the round's columns (``ingreso_{year}`` ->
+    ``ingreso_2005``) plus the columns common to all rounds; the sheet is shown as
+    ``<sheet> [<wave>]`` in messages and in the cleaning log."""
+    spec, out = t.spec, []
+    resolved = {}
+    for label, w in spec.waves.items():
+        resolved[label] = {f: c.replace("{year}", str(w.year)).replace("{round}", str(w.round))
+                           .replace("{wave}", label) for f, c in t.columns.items()}
+    used = {c for m in resolved.values() for c in m.values()}
+    for n, (label, w) in enumerate(spec.waves.items()):
+        mine = set(resolved[label].values())
+        sheet = f"{t.sheet} [{label}]" if t.sheet else f"[{label}]"
+        wt = RawTable(t.file, sheet, t.data, t.rows, spec, w.round, w.year, t.decimal,
+                      list(t.notes) if n == 0 else [], list(t.sheet_notes) if n == 0 else [],
+                      list(t.uncached), list(t.problems) if n == 0 else [],
+                      columns=resolved[label], decimal_declared=t.decimal_declared,
+                      thousands=t.thousands, format=t.format, system_columns=list(t.system_columns),
+                      quiet_columns=(used - mine) | (set() if n == 0 else set(t.data.columns) - used))
+        out.append(wt)
+    return out
 
 
 def read_file(spec: FileSpec, hint=None) -> list[RawTable]:
     """Read one configured file (all its configured sheets); ``hint``: expected header names."""
+    hint = hint if hint is not None else list(spec.columns.values())
     if spec.format == "csv":
-        return _read_csv(spec, hint)
-    if spec.format == "xlsx":
-        return _read_xlsx(spec, hint)
-    return _read_stat(spec)
+        tables = _read_csv(spec, hint)
+    elif spec.format == "xlsx":
+        tables = _read_xlsx(spec, hint)
+    else:
+        tables = _read_stat(spec)
+    for t in tables:
+        t.columns = {**dict(spec.columns), **t.columns}
+        _split_select_multiple(t)
+        t.system_columns = [c for c in t.data.columns if is_system_column(c)]
+    if spec.layout == "wide":  # system columns are set before the split: copied to each wave
+        tables = [w for t in tables for w in _wave_tables(t)]
+    return tables
 
 
 def read_source(cfg: SurveyConfig) -> list[RawTable]:
     """Read every file of the config, in order."""
-    hint = list(cfg.columns.values())
-    return [t for spec in cfg.files for t in read_file(spec, hint)]
+    return [t for spec in cfg.files for t in read_file(spec, list(spec.columns.values()))]

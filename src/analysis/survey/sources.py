@@ -14,8 +14,13 @@ import yaml
 
 def source_files(config_path: str | Path) -> list[Path]:
     config_path = Path(config_path)
-    with config_path.open(encoding="utf-8") as fh:
-        cfg = yaml.safe_load(fh) or {}
+    if config_path.suffix.lower() == ".xlsx":  # an Excel codebook: its sheet 'sheets' names them
+        from analysis.survey.codebook import read_codebook
+
+        cfg = read_codebook(config_path)[0]
+    else:
+        with config_path.open(encoding="utf-8") as fh:
+            cfg = yaml.safe_load(fh) or {}
     files = []
     for entry in cfg.get("files") or []:
         if isinstance(entry, dict) and entry.get("path"):
