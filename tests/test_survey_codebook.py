@@ -183,3 +183,19 @@ def test_template_skips_a_title_row_and_lists_every_sheet(tmp_path):
     prod = cols[cols["sheet"] == "Productores"]
     assert len(prod) == 8 + 11 * 3 and prod["column"].iloc[0] == "Código"
     assert list(cols.loc[cols["sheet"] == "Membresía", "column"]) == ["Código productor", "Red", "Socio de red"]
+
+
+def test_codebook_table_of_the_quality_report_has_no_ids(tmp_path):
+    """The data-quality report's section 6 prints the result codebook without ids or file names."""
+    from analysis.survey import pipeline
+    from analysis.survey.codebook import codebook_report_table
+
+    pipeline.run(paths.CONFIG / "demo.yaml", tmp_path)
+    cb = pd.read_excel(tmp_path / "codebook.xlsx", sheet_name="codebook")
+    for lang, network, distinct in (("es", "Red", "12 valores distintos"), ("en", "Network", "12 distinct values")):
+        table = codebook_report_table(cb, lang)
+        assert len(table) == len(cb) == 23
+        row = table[table.iloc[:, 0] == network].iloc[0]
+        assert row.iloc[3] == distinct
+        text = table.astype(str).to_string()
+        assert "lacteos_" not in text and "comp_" not in text and ".csv" not in text

@@ -108,6 +108,55 @@ def result_codebook(panel: pd.DataFrame, cfg) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
+UNITS_EN = {"S/ por año": "S/ per year", "jornales por año": "person-days per year",
+            "equivalentes a tiempo completo (264 jornales)": "full-time equivalents (264 person-days)",
+            "vacas": "cows", "litros por vaca por día": "litres per cow per day", "ha": "ha",
+            "kg por año": "kg per year", "S/ por litro o kg": "S/ per litre or kg", "%": "%",
+            "año": "year", "ronda (0 = línea de base)": "round (0 = baseline)"}
+PUBLISHED_LABELS = {"producer_id": ("Seudónimo del productor", "Producer pseudonym"),
+                    "network_id": ("Red", "Network"),
+                    "cluster_id": ("Conglomerado (red o sector de comparación)",
+                                   "Cluster (network or comparison sector)")}
+TYPES = {"es": {"bool": "sí/no", "int": "entero", "float": "número", "str": "texto", "object": "texto"},
+         "en": {"bool": "yes/no", "int": "integer", "float": "number", "str": "text", "object": "text"}}
+
+
+def codebook_report_table(cb: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """The result codebook as the data-quality report prints it: label, type, unit, values, missing.
+
+    Source columns and files stay in ``data/processed/codebook.xlsx`` (they name the delivery's
+    own headers and paths, which are not published text).
+    """
+    from analysis.labels import t
+
+    def kind(dtype: str) -> str:
+        d = dtype.lower()
+        key = next((k for k in ("bool", "int", "float") if k in d), "str")
+        return TYPES[lang][key]
+
+    unit = cb["unit"].fillna("")
+    unit = unit if lang == "es" else unit.map(lambda u: UNITS_EN.get(u, u))
+    labels = cb["label_es" if lang == "es" else "label_en"].copy()
+    values = cb["values_or_range"].fillna("").astype(str)
+    for i, var in cb["variable"].items():
+        if var in PUBLISHED_LABELS:   # ids are not published text: a count of distinct values
+            labels[i] = PUBLISHED_LABELS[var][0 if lang == "es" else 1]
+            n = values[i].split(" ", 1)[0] if values[i].split(" ", 1)[0].isdigit() else \
+                str(len([v for v in values[i].split(", ") if v]))
+            values[i] = t("quality.cb_distinct", lang, n=n)
+        elif var == "chain":
+            values[i] = ", ".join(t(f"common.chain_{c}", lang) for c in values[i].split(", ") if c)
+        elif var == "member":
+            values[i] = TYPES[lang]["bool"]
+    return pd.DataFrame({
+        t("quality.cb_variable", lang): labels,
+        t("quality.cb_type", lang): cb["type"].map(kind),
+        t("quality.cb_unit", lang): unit,
+        t("quality.cb_values", lang): values,
+        t("quality.cb_missing", lang): cb["missing"].astype(int),
+    })
+
+
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, title: str) -> None:
     import xlsxwriter
 
