@@ -16,7 +16,8 @@ import pandas as pd
 from analysis import paths
 from analysis.labels import t
 
-COLUMNS = ["check_id", "rule", "description", "sources", "expected", "found", "tolerance", "passed"]
+COLUMNS = ["check_id", "family", "rule", "severity", "description", "sources", "expected", "found",
+           "tolerance", "passed"]
 EPS = 1e-9
 
 
@@ -72,7 +73,7 @@ def _check(check_id, rule, desc_key, item, sources, expected, found, tolerance, 
            labels=None):
     """One check row; ``labels`` maps the internal item (ids) to the words of the description."""
     return {
-        "check_id": check_id, "rule": rule,
+        "check_id": check_id, "family": rule, "rule": rule, "severity": "",
         "description": t(f"audit.{desc_key}", lang, item=(labels or {}).get(item, item)),
         "sources": sources, "expected": expected, "found": found,
         "tolerance": float(tolerance), "passed": bool(passed),
@@ -434,8 +435,92 @@ def _first_text(texts: pd.Series) -> str:
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
+DOCUMENT_TERRITORY = ("Laredo", "Trujillo", "La Libertad", "Valle Santa Catalina")
+
+
+def _family_checks(tables: dict[str, pd.DataFrame], lang: str) -> list[dict]:
+    """The rule families of ``analysis.audit_families`` on the tables they need (skipped when a
+    table is absent, e.g. in a reduced test input)."""
+    from analysis import audit_families as af
+
+    have = lambda *names: all(n in tables for n in names)  # noqa: E731
+    groups = af.network_groups(tables["network_groups"]) if have("network_groups") else {}
+    claims = tables["claims"]
+    rows: list[dict] = []
+    if have("limits", "cofinancing", "projects"):
+        rep = af.reported_per_network(tables["cofinancing"], tables["projects"], tables["limits"],
+                                      tables.get("networks"))
+        rows += af.limit_per_unit(tables["limits"], _unit_labels(rep, tables, lang), lang=lang)
+    if have("event_dates"):
+        rows += af.event_dated_twice(tables["event_dates"], lang=lang)
+    if "relates_to" in claims:
+        rows += af.unchanged_vs_expansion(claims, groups, lang=lang)
+    if "as_of" in claims:
+        rows += af.baseline_agrees(claims, groups, lang=lang)
+    if have("implied_quantities"):
+        rows += af.implied_value_agrees(tables["implied_quantities"], claims, lang=lang)
+    if have("exhibits"):
+        rows += af.exhibit_numbering(tables["exhibits"], tables.get("exhibit_refs"), lang=lang)
+    if have("sections"):
+        rows += af.section_numbering(tables["sections"], lang=lang)
+    if have("phase_headings", "methodology_phases"):
+        rows += af.phase_headings(tables["phase_headings"], tables["methodology_phases"], lang=lang)
+    if have("subject_mentions"):
+        chains = {t(f"common.chain_{c}", "es").lower() for c in tables["networks"]["chain"].unique()}
+        rows += af.foreign_passages(tables["subject_mentions"],
+                                    {"chain": chains, "territory": set(DOCUMENT_TERRITORY),
+                                     "programme": {"APOMIPE"}}, lang=lang)
+    if have("exhibit_items"):
+        rows += af.exhibit_copy_checks(tables["exhibit_items"], lang=lang)
+    if have("name_mentions"):
+        rows += af.name_variants(tables["name_mentions"], lang=lang)
+    return rows
+
+
+def _unit_labels(rep: pd.DataFrame, tables, lang) -> pd.DataFrame:
+    """Words for the units of ``limit_per_unit``: a network's name, or a project and how many
+    networks share it."""
+    names = dict(zip(tables["networks"]["network_id"], tables["networks"]["short_name"]))
+    cof = tables["cofinancing"].drop_duplicates("project_id").set_index("project_id")
+
+    def word(u):
+        if u in names:
+            return t("audit_families.unit_network", lang, name=names[u])
+        pid, _, n = u.partition(":")
+        r = cof.loc[pid]
+        return t("audit_families.unit_project", lang,
+                 ptype=t(f"narrative.ptype_{r['project_type']}", lang).lower(),
+                 chain=t(f"common.chain_{r['chain']}", lang).lower(), phase=r["programme_phase"], n=n)
+
+    return rep.assign(unit=rep["unit"].map(word))
+
+
+def independent_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables without the figures of an exhibit that copies another (``exhibit_items``):
+    a repeated figure is not an independent confirmation of the original."""
+    if "exhibit_items" not in tables:
+        return tables
+    from analysis import audit_families as af
+
+    copies = af.exhibit_copies(tables["exhibit_items"])
+    out = dict(tables)
+    out["claims"] = af.drop_copied_claims(tables["claims"], copies)
+    tot = tables["network_totals"]
+    drop = []
+    for copy, (orig, _) in copies.items():
+        seen = set(map(tuple, tot.loc[tot["source"].str.startswith(orig),
+                                      ["quantity", "chain", "value"]].to_numpy()))
+        for i, r in tot[tot["source"] == copy].iterrows():
+            if (r["quantity"], r["chain"], r["value"]) in seen:
+                drop.append(i)
+    out["network_totals"] = tot.drop(index=drop)
+    return out
+
+
 def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame:
     """Run every rule on the published tables; one row per check."""
+    family_rows = _family_checks(tables, lang)
+    tables = independent_tables(tables)
     claims = tables["claims"]
     labels = item_labels(tables, lang)
     rows = _audit_sums(tables, lang, labels) + _audit_shares(tables, lang, labels)
@@ -445,6 +530,7 @@ def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame
     rows += percent_change_consistent(claims, lang=lang, labels=labels)
     rows += _audit_volume(tables, lang)
     rows += dates_in_order(tables["projects"], tables["networks"], lang=lang, labels=labels)
+    rows += family_rows
     df = pd.DataFrame(rows, columns=COLUMNS)
     dup = df.groupby("check_id").cumcount()
     df.loc[dup > 0, "check_id"] = df["check_id"] + "#" + (dup + 1).astype(str)
@@ -455,6 +541,9 @@ def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame
 FINDING_COLUMNS = ["finding", "severity", "rules", "description", "values", "sources", "n_checks"]
 SEVERITY_ORDER = ["contradiction", "likely_typo", "rounding", "needs_assumption", "change_over_time"]
 ASSUMPTION_RULES = {"volume_implied_by_herd"}  # rules whose verdict rests on an analysis assumption
+NUMERIC_RULES = {"sum_matches_total", "shares_sum_to_100", "repeated_quantity_agrees",
+                 "count_matches_table", "percent_change_consistent", "volume_implied_by_herd",
+                 "dates_in_order"}
 
 
 def _num(x) -> float | None:
@@ -470,7 +559,11 @@ def _is_digit_swap(a: str, b: str) -> bool:
 
 
 def classify(row, claims: pd.DataFrame | None = None) -> str:
-    """Severity of one failed check, from its data only (no list of known answers)."""
+    """Severity of one failed check, from its data only (no list of known answers). A rule
+    family that sets the severity itself (column ``severity``) is taken at its word."""
+    sev = row.get("severity", "") if hasattr(row, "get") else ""
+    if isinstance(sev, str) and sev:
+        return sev
     ref = str(row["check_id"]).split("#")[0].rsplit(":", 1)[-1]
     if claims is not None and row["rule"] == "count_matches_table" and ref in set(claims["claim_id"]):
         c = claims.set_index("claim_id").loc[ref]
@@ -507,7 +600,10 @@ def findings(df: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFra
         stem = str(r["check_id"]).split("#")[0]
         stem = stem.rsplit(":", 1)[0] if r["rule"] == "count_matches_table" else stem
         stem = r["rule"] if r["rule"] in ASSUMPTION_RULES else stem  # one assumption, one finding
-        for key in (("stem", stem), ("values", frozenset({str(r["expected"]), str(r["found"])}))):
+        keys = [("stem", stem)]
+        if r["rule"] in NUMERIC_RULES:  # the same pair of conflicting figures: one discrepancy
+            keys.append(("values", frozenset({str(r["expected"]), str(r["found"])})))
+        for key in keys:
             if key in seen:
                 parent[root(i)] = root(seen[key])
             else:

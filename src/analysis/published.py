@@ -17,6 +17,11 @@ from analysis import paths
 
 CHAINS = ("mango", "lacteos", "all")
 PERIODS = ("initial", "current", "target", "none")
+# which producers a figure is about: all networks (of the chain), the phase-1 or phase-2 networks,
+# one network, a named group of networks, or the territory (district, "some producers", the
+# chain before the programme)
+SCOPES = ("all", "phase1", "phase2", "network", "networks", "territory")
+EXHIBIT_KINDS = ("Tabla", "Gráfico")
 
 # kind names: "text" (may be empty), "req" (non-empty text), "int", "float",
 # "float?" (may be empty), "date" (YYYY or YYYY-MM), "date?" (may be empty),
@@ -55,9 +60,34 @@ SCHEMAS: dict[str, dict[str, object]] = {
                            "source": "req"},
     "claims": {
         "claim_id": "req", "value": "float", "low": "float", "high": "float", "unit": "req",
-        "chain": CHAINS, "network_id": "text", "period": PERIODS, "measure": "req",
-        "description": "req", "source": "req", "link": "text",
+        "chain": CHAINS, "network_id": "text", "scope": SCOPES, "period": PERIODS, "as_of": "req",
+        "measure": "req", "description": "req", "source": "req", "link": "text",
+        "relates_to": "text",
     },
+    # issue 9: the document's structure and the inputs of the audit's rule families
+    "exhibits": {"order": "int", "kind": EXHIBIT_KINDS, "number": "int", "title": "req",
+                 "content": "req", "section": "req", "source": "req"},
+    "exhibit_refs": {"kind": EXHIBIT_KINDS, "number": "int", "refers_to": "req", "section": "req",
+                     "source": "req"},
+    "exhibit_items": {"exhibit": "req", "box": "req", "item": "req", "subject": CHAINS,
+                      "source": "req"},
+    "sections": {"order": "int", "level": ("capítulo", "sección"), "printed_number": "req",
+                 "position": "int", "parent_position": "text", "title": "req", "content": "req",
+                 "chain": CHAINS, "source": "req"},
+    "phase_headings": {"chain": ("mango", "lacteos"), "order": "int", "printed_number": "int",
+                       "printed_name": "req", "section": "req", "source": "req"},
+    "network_groups": {"group_id": "req", "network_id": "req", "source": "req"},
+    "subject_mentions": {"section": "req", "section_subject": CHAINS + ("",),
+                         "subject_kind": ("chain", "territory", "programme"), "subject": "req",
+                         "role": ("text", "citation"), "source": "req"},
+    "name_mentions": {"entity": "req", "kind": ("persona", "red", "asociación", "empresa"),
+                      "spelling": "req", "source": "req"},
+    "event_dates": {"event": "req", "bound": ("start", "end"), "date": "date", "source": "req"},
+    "limits": {"limit_id": "req", "quantity": ("investment", "members"), "chain": CHAINS,
+               "project_type": "text", "per": ("network",), "min_amount": "float?",
+               "max_amount": "float?", "unit": "req", "description": "req", "source": "req"},
+    "implied_quantities": {"relation_id": "req", "expression": "req", "op": ("=", "<="),
+                           "target": "req", "description": "req", "source": "req"},
     "preface_crafts_claims": {
         "claim_id": "req", "value": "float", "unit": "req",
         "scope": ("sister_document_crafts", "programme_apomipe_national"), "measure": "req",
