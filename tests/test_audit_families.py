@@ -308,3 +308,32 @@ def test_seed_copy_is_not_an_independent_confirmation(seed):
                 "repeated:milk_solids_pct/lacteos/current"):
         src = checks.loc[checks["check_id"] == cid, "sources"].item()
         assert "Gráfico N°14" in src and "Gráfico N°15" not in src, cid
+
+
+# ---------------------------------------------------------------- the chapter (item 4)
+def test_chapter_tables_grouped_by_severity_plain_and_formatted(seed):
+    _, f = seed
+    groups = audit.chapter_tables(f, "es")
+    assert [(s, h, len(tab)) for s, h, tab in groups] == [
+        ("contradiction", "Contradicciones", 15), ("likely_typo", "Probables erratas", 14),
+        ("needs_assumption", "Hallazgos que dependen de un supuesto", 3),
+        ("change_over_time", "Cambios en el tiempo (no son errores)", 2)]
+    assert sum(len(tab) for *_, tab in groups) == len(f)  # one row per finding
+    assert list(groups[0][2].columns) == ["Hallazgo", "Cifras en conflicto", "Dónde lo dice el documento"]
+    text = " ".join(" ".join(tab.astype(str).to_numpy().ravel()) for *_, tab in groups)
+    for leak in (".csv", "lacteos_", "mango_", "c0", "_pct", ">=", "<=", "33000", "26.9231",
+                 "2009-02", "(derivado)", "fecha:", "segundo, línea"):
+        assert leak not in text, leak
+    for shown in ("33,000 / 31,000", "26.9 / 20", "≤ 2,500 / 8,500", "febrero 2009 / marzo 2009",
+                  "Gráfico N°08 / —", "Fase 6 / Fase 4", "≥ julio 2006 / junio 2006"):
+        assert shown in text, shown
+    first = groups[0][2].iloc[0]
+    assert first["Hallazgo"] == ("El total de integrantes de la cadena de lácteos que da el texto no "
+                                 "coincide con la suma de la Tabla N°02 (texto / tabla)")
+    en = audit.chapter_tables(audit.findings(*_en_seed()), "en")
+    assert en[0][1] == "Contradictions" and list(en[0][2].columns)[0] == "Finding"
+
+
+def _en_seed():
+    tables = published.load_all()
+    return audit.run_audit(tables, lang="en"), tables["claims"]

@@ -16,8 +16,8 @@ import pandas as pd
 from analysis import paths
 from analysis.labels import t
 
-COLUMNS = ["check_id", "family", "rule", "severity", "description", "sources", "expected", "found",
-           "tolerance", "passed"]
+COLUMNS = ["check_id", "family", "rule", "severity", "description", "finding", "sources", "expected",
+           "found", "tolerance", "passed"]
 EPS = 1e-9
 
 
@@ -72,9 +72,13 @@ def _sources(*groups) -> str:
 def _check(check_id, rule, desc_key, item, sources, expected, found, tolerance, passed, lang,
            labels=None):
     """One check row; ``labels`` maps the internal item (ids) to the words of the description."""
+    from analysis.audit_families import finding_text
+
+    words = (labels or {}).get(item, item)
     return {
         "check_id": check_id, "family": rule, "rule": rule, "severity": "",
-        "description": t(f"audit.{desc_key}", lang, item=(labels or {}).get(item, item)),
+        "description": t(f"audit.{desc_key}", lang, item=words),
+        "finding": finding_text(desc_key, lang, item=words),
         "sources": sources, "expected": expected, "found": found,
         "tolerance": float(tolerance), "passed": bool(passed),
     }
@@ -538,7 +542,8 @@ def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame
 
 
 # ---------------------------------------------------------------- findings
-FINDING_COLUMNS = ["finding", "severity", "rules", "description", "values", "sources", "n_checks"]
+FINDING_COLUMNS = ["finding", "severity", "rules", "description", "text", "values", "sources",
+                   "n_checks"]
 SEVERITY_ORDER = ["contradiction", "likely_typo", "rounding", "needs_assumption", "change_over_time"]
 ASSUMPTION_RULES = {"volume_implied_by_herd"}  # rules whose verdict rests on an analysis assumption
 NUMERIC_RULES = {"sum_matches_total", "shares_sum_to_100", "repeated_quantity_agrees",
@@ -615,12 +620,56 @@ def findings(df: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFra
         sev = min(g["severity"], key=SEVERITY_ORDER.index)
         pairs = list(dict.fromkeys(f"{a} / {b}" for a, b in zip(g["expected"], g["found"])))
         rows.append({"severity": sev, "rules": "; ".join(dict.fromkeys(g["rule"])),
-                     "description": g["description"].iloc[0], "values": "; ".join(pairs),
+                     "description": g["description"].iloc[0],
+                     "text": (g["finding"] if "finding" in g else g["description"]).iloc[0],
+                     "values": "; ".join(pairs),
                      "sources": _sources(g["sources"]), "n_checks": len(g)})
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS[1:])
     out["order"] = out["severity"].map(SEVERITY_ORDER.index)
     out = out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
     out.insert(0, "finding", [f"F{i + 1:02d}" for i in range(len(out))])
+    return out
+
+
+DATE_RULES = {"dates_in_order", "event_dated_twice"}
+TEXT_RULES = {"exhibit_numbering", "section_numbering", "phase_headings", "foreign_passages",
+              "exhibit_copy", "name_variants"}  # values are words or labels, not figures
+
+
+def _display_values(values: str, rules: str, lang: str) -> str:
+    """A finding's pairs of figures as the report prints numbers (thousands with ",", one
+    decimal, "≤"), dates as "febrero 2009"; labels and names left as printed."""
+    from analysis.report_tables import audit_value
+
+    rules = set(str(rules).split("; "))
+    if rules & TEXT_RULES:
+        return "; ".join(dict.fromkeys(str(values).split("; ")))
+    dates = bool(rules & DATE_RULES)
+    pairs = [" / ".join(audit_value(x.strip(), lang, dates) for x in pair.split(" / "))
+             for pair in str(values).split("; ")]
+    return "; ".join(dict.fromkeys(pairs))
+
+
+def chapter_tables(found: pd.DataFrame, lang: str = "es") -> list[tuple[str, str, pd.DataFrame]]:
+    """The audit chapter's findings, one table per severity (in ``SEVERITY_ORDER``): (severity,
+    heading, table with Hallazgo / Cifras en conflicto / Dónde lo dice el documento). Plain
+    wording, the report's number format, the document's places only (no ids, no file names)."""
+    from analysis.report_tables import cite
+
+    out = []
+    text = found["text"] if "text" in found else found["description"]
+    for sev in SEVERITY_ORDER:
+        sel = found["severity"] == sev
+        if not sel.any():
+            continue
+        g = found[sel]
+        tab = pd.DataFrame({
+            "finding": list(text[sel]),
+            "figures": [_display_values(v, r, lang) for v, r in zip(g["values"], g["rules"])],
+            "where": [cite(x) for x in g["sources"]],
+        })
+        tab.columns = [t(f"audit_families.col_{c}", lang) for c in ("finding", "figures", "where")]
+        out.append((sev, t(f"audit_families.severity_heading_{sev}", lang), tab))
     return out
 
 

@@ -48,9 +48,22 @@ def row(check_id, family, desc_key, sources, expected, found, passed, severity="
         lang="es", **fmt) -> dict:
     """One check row; the description comes from ``i18n/audit_families.yaml``."""
     return {"check_id": check_id, "rule": family, "family": family,
-            "description": t(f"audit_families.{desc_key}", lang, **fmt), "sources": sources,
+            "description": t(f"audit_families.{desc_key}", lang, **fmt),
+            "finding": finding_text(desc_key, lang, **fmt), "sources": sources,
             "expected": str(expected), "found": str(found), "tolerance": float(tolerance),
             "passed": bool(passed), "severity": "" if passed else severity}
+
+
+def finding_text(desc_key: str, lang: str = "es", **fmt) -> str:
+    """What a failed check says, in plain words (``finding_<key>``); the check's own description
+    when no such wording exists."""
+    try:
+        return t(f"audit_families.finding_{desc_key}", lang, **fmt)
+    except KeyError:
+        try:
+            return t(f"audit_families.{desc_key}", lang, **fmt)
+        except KeyError:
+            return t(f"audit.{desc_key}", lang, **fmt)
 
 
 def fold(text: str) -> str:
