@@ -54,7 +54,7 @@ SCHEMAS: dict[str, dict[str, object]] = {
     "chain_indicators": {
         "indicator_id": "req", "chain": ("mango", "lacteos"), "network_id": "text",
         "period": PERIODS, "value": "float", "low": "float", "high": "float", "unit": "req",
-        "measure": "req", "source": "req",
+        "measure": "req", "source": "req", "scope": SCOPES,
     },
     "methodology_phases": {"phase": "int", "name": "req", "process": ("social", "economic"),
                            "source": "req"},
@@ -76,6 +76,9 @@ SCHEMAS: dict[str, dict[str, object]] = {
                  "chain": CHAINS, "source": "req"},
     "phase_headings": {"chain": ("mango", "lacteos"), "order": "int", "printed_number": "int",
                        "printed_name": "req", "section": "req", "source": "req"},
+    "exhibit_tables": {"exhibit": "req", "printed_row": "req", "column": "req", "value": "req",
+                       "network_id": "text",
+                       "assignment": ("exact", "shared", "unrecoverable"), "source": "req"},
     "network_groups": {"group_id": "req", "network_id": "req", "source": "req"},
     "subject_mentions": {"section": "req", "section_subject": CHAINS + ("",),
                          "subject_kind": ("chain", "territory", "programme"), "subject": "req",
