@@ -249,6 +249,20 @@ def test_name_variants():
     assert rows[1]["sources"] == "T2; F6"
 
 
+def test_name_variants_naming_another_sector():
+    m = pd.DataFrame([["n", "red", "Mangos San Juan", "T2"], ["n", "red", "San Juan", "G12"],
+                      ["n", "red", "Pampas de San Juan", "F6"],
+                      ["a", "red", "AGANCOSAD", "T2"], ["a", "red", "AGANCOSAD - Conache", "T10"],
+                      ["b", "red", "Santa Lucia-Barraza", "T2"], ["b", "red", "Santa Lucía Barraza", "X"]],
+                     columns=["entity", "kind", "spelling", "source"])
+    places = ["San Juan", "Pampas de San Juan", "Conache", "Santa Lucía Barraza"]
+    rows = af.name_variants(m, places=places)
+    assert [(r["found"], r["passed"], r["severity"]) for r in rows] == [
+        ("San Juan", True, ""), ("Pampas de San Juan", False, "contradiction"),  # another sector
+        ("AGANCOSAD - Conache", True, ""),  # the sector added to a name that had none
+        ("Santa Lucía Barraza", True, "")]
+
+
 # ---------------------------------------------------------------- on the seed
 @pytest.fixture(scope="module")
 def seed():
@@ -275,9 +289,9 @@ def test_seed_findings_per_family_and_severity(seed):
         ("implied_value_agrees", "contradiction"): 2, ("exhibit_numbering", "likely_typo"): 5,
         ("section_numbering", "likely_typo"): 3, ("phase_headings", "likely_typo"): 1,
         ("foreign_passages", "contradiction"): 2, ("exhibit_copy", "likely_typo"): 1,
-        ("name_variants", "likely_typo"): 3, ("name_variants", "contradiction"): 1}
-    assert len(f) == 34
-    assert len(checks) == 248 and int((~checks["passed"]).sum()) == 53
+        ("name_variants", "likely_typo"): 3, ("name_variants", "contradiction"): 2}
+    assert len(f) == 35
+    assert len(checks) == 252 and int((~checks["passed"]).sum()) == 54
 
 
 def test_seed_family_findings_name_the_discrepancies(seed):
@@ -296,7 +310,7 @@ def test_seed_family_findings_name_the_discrepancies(seed):
     assert names == {"Domingo Jahuira Canahuiri / Domingo Jahuira Camauro",
                      "Abelino Quispe Morocho / Avelino Quispe Morocho",
                      "San Pachusco / San Pachuzco; San Pachusco / San Puchusco",
-                     "REDESLAC / REDELAC"}
+                     "REDESLAC / REDELAC", "Mangos San Juan / Pampas de San Juan"}
 
 
 def test_seed_copy_is_not_an_independent_confirmation(seed):
@@ -315,7 +329,7 @@ def test_chapter_tables_grouped_by_severity_plain_and_formatted(seed):
     _, f = seed
     groups = audit.chapter_tables(f, "es")
     assert [(s, h, len(tab)) for s, h, tab in groups] == [
-        ("contradiction", "Contradicciones", 15), ("likely_typo", "Probables erratas", 14),
+        ("contradiction", "Contradicciones", 16), ("likely_typo", "Probables erratas", 14),
         ("needs_assumption", "Hallazgos que dependen de un supuesto", 3),
         ("change_over_time", "Cambios en el tiempo (no son errores)", 2)]
     assert sum(len(tab) for *_, tab in groups) == len(f)  # one row per finding

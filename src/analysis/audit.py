@@ -477,7 +477,8 @@ def _family_checks(tables: dict[str, pd.DataFrame], lang: str) -> list[dict]:
     if have("exhibit_items"):
         rows += af.exhibit_copy_checks(tables["exhibit_items"], lang=lang)
     if have("name_mentions"):
-        rows += af.name_variants(tables["name_mentions"], lang=lang)
+        places = list(tables["sectors"]["sector"]) if have("sectors") else None
+        rows += af.name_variants(tables["name_mentions"], places=places, lang=lang)
     return rows
 
 

@@ -592,12 +592,29 @@ def _name_tokens(text: str) -> list[str]:
             if w not in _STOP and w.rstrip("s") not in _GENERIC]
 
 
-def name_variants(mentions: pd.DataFrame, *, lang: str = "es") -> list[dict]:
+def _places_in(text: str, places: list[str]) -> set[str]:
+    """The place names (longest first, each word used once) found in a folded text."""
+    found, rest = set(), f" {fold(text).replace('-', ' ')} "
+    rest = " ".join(rest.split())
+    rest = f" {rest} "
+    for p in sorted(places, key=len, reverse=True):
+        key = f" {' '.join(fold(p).replace('-', ' ').split())} "
+        if key in rest:
+            found.add(key.strip())
+            rest = rest.replace(key, " ")
+    return found
+
+
+def name_variants(mentions: pd.DataFrame, *, places: list[str] | None = None,
+                  lang: str = "es") -> list[dict]:
     """The spellings of one person, network or organisation: accents, case, hyphens and extra
     words (a second given name, a married name, a sector added) are allowed; a word that is
     close to but not the same as a word of the other spelling is flagged (very close: a likely
-    typo; less so: a contradiction, which person is meant must be checked)."""
+    typo; less so: a contradiction, which person is meant must be checked). With ``places``
+    (the territory's sectors), two spellings that each name a sector but not the same one are
+    a contradiction: the name points to another place."""
     rows = []
+    places = places or []
     for entity, g in mentions.groupby("entity", sort=False):
         spellings = list(dict.fromkeys(g["spelling"]))
         first = spellings[0]
@@ -614,8 +631,11 @@ def name_variants(mentions: pd.DataFrame, *, lang: str = "es") -> list[dict]:
                 r = difflib.SequenceMatcher(None, best, w).ratio()
                 if r >= 0.5:
                     near.append((best, w, r))
-            ok = not near
-            sev = "likely_typo" if all(r >= 0.8 for *_, r in near) else "contradiction"
+            p0, p1 = _places_in(first, places), _places_in(other, places)
+            other_place = bool(p0 and p1 and p0 != p1)
+            ok = not near and not other_place
+            sev = "likely_typo" if all(r >= 0.8 for *_, r in near) and not other_place \
+                else "contradiction"
             src = _sources(g.loc[g["spelling"] == first, "source"], g.loc[g["spelling"] == other, "source"])
             rows.append(row(f"name:{entity}", "name_variants", "name_variant", src, first, other, ok,
                             sev, lang=lang, kind=g["kind"].iloc[0], name=first))

@@ -79,6 +79,7 @@ SCHEMAS: dict[str, dict[str, object]] = {
     "exhibit_tables": {"exhibit": "req", "printed_row": "req", "column": "req", "value": "req",
                        "network_id": "text",
                        "assignment": ("exact", "shared", "unrecoverable"), "source": "req"},
+    "sectors": {"sector": "req", "source": "req"},
     "network_groups": {"group_id": "req", "network_id": "req", "source": "req"},
     "subject_mentions": {"section": "req", "section_subject": CHAINS + ("",),
                          "subject_kind": ("chain", "territory", "programme"), "subject": "req",
