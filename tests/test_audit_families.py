@@ -152,6 +152,23 @@ def test_exhibit_numbering_repeats_gaps_titles_and_references():
                       "exhibit:Gráfico N°01", "exhibit_ref:Tabla N°01"]
 
 
+def test_exhibit_headers_name_the_kind_of_project_shown():
+    ex = _exhibits([[1, "Tabla", 3, "Planes", "mango_p2_plans", "S1", "T3"],
+                    [2, "Tabla", 4, "Pilotos", "mango_p2_pilots", "S2", "T4"],
+                    [3, "Gráfico", 12, "Financiamiento", "dairy_p1_strategic_cofinancing", "S3", "G12"],
+                    [4, "Gráfico", 2, "Ciclo", "gco_cycle", "S4", "G2"]])
+    ex["project_type"] = ["plan_mejora", "piloto", "estrategico", ""]
+    heads = pd.DataFrame([[1, "Plan de Mejoras", "T3"], [2, "Plan de Mejoras", "T4"],
+                          [2, "Nombre de la Red", "T4"], [3, "Proyectos Pilotos", "G12"],
+                          [4, "Proyecto piloto", "G2"]], columns=["order", "header", "source"])
+    rows = af.exhibit_headers(ex, heads)
+    assert [(r["check_id"], r["expected"], r["found"], r["passed"]) for r in rows] == [
+        ("exhibit_header:1", "planes de mejora", "Plan de Mejoras", True),
+        ("exhibit_header:2", "proyectos piloto", "Plan de Mejoras", False),  # copied header
+        ("exhibit_header:3", "proyectos estratégicos", "Proyectos Pilotos", False)]
+    # a header naming no kind of project, and an exhibit that shows none, are not checked
+
+
 def test_section_numbering():
     sec = pd.DataFrame([[1, "capítulo", "I", 1, "", "Intro", "intro", "all", "C1"],
                         [2, "sección", "1.1", 1, "1", "Método", "m", "all", "S11"],
@@ -286,12 +303,12 @@ def test_seed_findings_per_family_and_severity(seed):
         ("volume_implied_by_herd", "needs_assumption"): 1,
         ("limit_per_unit", "contradiction"): 1, ("event_dated_twice", "likely_typo"): 1,
         ("unchanged_vs_expansion", "needs_assumption"): 1, ("baseline_agrees", "needs_assumption"): 1,
-        ("implied_value_agrees", "contradiction"): 2, ("exhibit_numbering", "likely_typo"): 5,
+        ("implied_value_agrees", "contradiction"): 2, ("exhibit_numbering", "likely_typo"): 8,
         ("section_numbering", "likely_typo"): 3, ("phase_headings", "likely_typo"): 1,
         ("foreign_passages", "contradiction"): 2, ("exhibit_copy", "likely_typo"): 1,
         ("name_variants", "likely_typo"): 3, ("name_variants", "contradiction"): 2}
-    assert len(f) == 35
-    assert len(checks) == 252 and int((~checks["passed"]).sum()) == 54
+    assert len(f) == 38
+    assert len(checks) == 265 and int((~checks["passed"]).sum()) == 58
 
 
 def test_seed_family_findings_name_the_discrepancies(seed):
@@ -329,7 +346,7 @@ def test_chapter_tables_grouped_by_severity_plain_and_formatted(seed):
     _, f = seed
     groups = audit.chapter_tables(f, "es")
     assert [(s, h, len(tab)) for s, h, tab in groups] == [
-        ("contradiction", "Contradicciones", 16), ("likely_typo", "Probables erratas", 14),
+        ("contradiction", "Contradicciones", 16), ("likely_typo", "Probables erratas", 17),
         ("needs_assumption", "Hallazgos que dependen de un supuesto", 3),
         ("change_over_time", "Cambios en el tiempo (no son errores)", 2)]
     assert sum(len(tab) for *_, tab in groups) == len(f)  # one row per finding
@@ -339,6 +356,7 @@ def test_chapter_tables_grouped_by_severity_plain_and_formatted(seed):
                  "2009-02", "(derivado)", "fecha:", "segundo, línea"):
         assert leak not in text, leak
     for shown in ("33,000 / 31,000", "26.9 / 20", "≤ 2,500 / 8,500", "febrero 2009 / marzo 2009",
+                  "proyectos estratégicos / Proyectos Pilotos",
                   "Gráfico N°08 / —", "Fase 6 / Fase 4", "≥ julio 2006 / junio 2006"):
         assert shown in text, shown
     first = groups[0][2].iloc[0]

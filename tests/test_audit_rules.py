@@ -178,15 +178,15 @@ def test_real_data_discrepancies(real):
         assert (failed.loc[cid, "expected"], failed.loc[cid, "found"]) == (exp, found), cid
     # issue 9: the rule families add their checks (tests/test_audit_families.py)
     assert len(failed[failed["family"].isin(audit.NUMERIC_RULES)]) == 19
-    assert len(failed) == 54
-    assert len(real) == 252
+    assert len(failed) == 58
+    assert len(real) == 265
 
 
 def test_write_audit(tmp_path, real):
     path = audit.write_audit(real.reset_index(), tmp_path)
     back = pd.read_csv(path)
     assert list(back.columns) == audit.COLUMNS
-    assert len(back) == 252 and back["description"].str.len().gt(0).all()
+    assert len(back) == 265 and back["description"].str.len().gt(0).all()
 
 
 def test_english_descriptions():

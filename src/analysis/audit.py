@@ -465,6 +465,8 @@ def _family_checks(tables: dict[str, pd.DataFrame], lang: str) -> list[dict]:
         rows += af.implied_value_agrees(tables["implied_quantities"], claims, lang=lang)
     if have("exhibits"):
         rows += af.exhibit_numbering(tables["exhibits"], tables.get("exhibit_refs"), lang=lang)
+        if have("exhibit_headers"):
+            rows += af.exhibit_headers(tables["exhibits"], tables["exhibit_headers"], lang=lang)
     if have("sections"):
         rows += af.section_numbering(tables["sections"], lang=lang)
     if have("phase_headings", "methodology_phases"):

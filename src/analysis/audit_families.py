@@ -433,6 +433,34 @@ def exhibit_numbering(exhibits: pd.DataFrame, refs: pd.DataFrame | None = None, 
     return rows
 
 
+PROJECT_WORDS = {"plan": "plan_mejora", "mejora": "plan_mejora", "piloto": "piloto",
+                 "estrategico": "estrategico"}
+
+
+def exhibit_headers(exhibits: pd.DataFrame, headers: pd.DataFrame, *, lang: str = "es") -> list[dict]:
+    """A column header or chart label that names a kind of project (plan de mejora, piloto,
+    estratégico) must name the kind the exhibit shows (``project_type``); a header naming
+    another kind was copied from another exhibit."""
+    rows = []
+    ex = exhibits.set_index("order")
+    for _, h in headers.iterrows():
+        e = ex.loc[int(h["order"])]
+        if not str(e.get("project_type", "")).strip():
+            continue
+        words = {PROJECT_WORDS[w.rstrip("s")] for w in fold(h["header"]).split()
+                 if w.rstrip("s") in PROJECT_WORDS}
+        if not words:
+            continue
+        ok = e["project_type"] in words
+        lab = _label(e["kind"], e["number"])
+        rows.append(row(f"exhibit_header:{int(h['order'])}", "exhibit_numbering", "exhibit_header",
+                        _sources([e["source"]], [h["source"]]),
+                        t(f"audit_families.ptype_{e['project_type']}", lang), h["header"], ok,
+                        "likely_typo", lang=lang, label=lab, section=e["section"],
+                        header=h["header"]))
+    return rows
+
+
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
 

@@ -66,7 +66,9 @@ SCHEMAS: dict[str, dict[str, object]] = {
     },
     # issue 9: the document's structure and the inputs of the audit's rule families
     "exhibits": {"order": "int", "kind": EXHIBIT_KINDS, "number": "int", "title": "req",
-                 "content": "req", "section": "req", "source": "req"},
+                 "content": "req", "section": "req", "source": "req",
+                 "project_type": ("", "plan_mejora", "piloto", "estrategico")},
+    "exhibit_headers": {"order": "int", "header": "req", "source": "req"},
     "exhibit_refs": {"kind": EXHIBIT_KINDS, "number": "int", "refers_to": "req", "section": "req",
                      "source": "req"},
     "exhibit_items": {"exhibit": "req", "box": "req", "item": "req", "subject": CHAINS,
