@@ -66,6 +66,14 @@ def finding_text(desc_key: str, lang: str = "es", **fmt) -> str:
             return t(f"audit.{desc_key}", lang, **fmt)
 
 
+def _in_lang(r, col: str, lang: str) -> str:
+    """A transcribed text column in the report's language (``<col>_en`` when present)."""
+    other = f"{col}_{lang}"
+    if lang != "es" and other in r and str(r[other]).strip() not in ("", "nan"):
+        return str(r[other])
+    return str(r[col])
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces, spaces collapsed."""
     text = unicodedata.normalize("NFKD", str(text))
@@ -105,7 +113,8 @@ def limit_per_unit(limits: pd.DataFrame, reported: pd.DataFrame, *, lang: str = 
             ok = (lo is None or a >= lo - EPS) and (hi is None or a <= hi + EPS)
             rows.append(row(f"limit:{lim['limit_id']}", "limit_per_unit", "limit_per_unit",
                             _sources(lim["source"], r["source"]), expected, _fmt(round(a, 1)), ok,
-                            "contradiction", lang=lang, limit=lim["description"], unit=r["unit"]))
+                            "contradiction", lang=lang, limit=_in_lang(lim, "description", lang),
+                            unit=r["unit"]))
     return rows
 
 
@@ -347,7 +356,7 @@ def implied_value_agrees(relations: pd.DataFrame, claims: pd.DataFrame, *,
             sev = gap_severity(mid_t, mid_l)
         rows.append(row(f"implied:{r['relation_id']}", "implied_value_agrees", "implied_value",
                         srcs or r["source"], expected, _rng(round(left.lo, 1), round(left.hi, 1)),
-                        ok, sev, lang=lang, relation=r["description"]))
+                        ok, sev, lang=lang, relation=_in_lang(r, "description", lang)))
     return rows
 
 
@@ -666,5 +675,6 @@ def name_variants(mentions: pd.DataFrame, *, places: list[str] | None = None,
                 else "contradiction"
             src = _sources(g.loc[g["spelling"] == first, "source"], g.loc[g["spelling"] == other, "source"])
             rows.append(row(f"name:{entity}", "name_variants", "name_variant", src, first, other, ok,
-                            sev, lang=lang, kind=g["kind"].iloc[0], name=first))
+                            sev, lang=lang, kind=t(f"audit_families.kind_{fold(g['kind'].iloc[0])}", lang),
+                            name=first))
     return rows

@@ -91,9 +91,11 @@ SCHEMAS: dict[str, dict[str, object]] = {
     "event_dates": {"event": "req", "bound": ("start", "end"), "date": "date", "source": "req"},
     "limits": {"limit_id": "req", "quantity": ("investment", "members"), "chain": CHAINS,
                "project_type": "text", "per": ("network",), "min_amount": "float?",
-               "max_amount": "float?", "unit": "req", "description": "req", "source": "req"},
+               "max_amount": "float?", "unit": "req", "description": "req", "source": "req",
+               "description_en": "text"},
     "implied_quantities": {"relation_id": "req", "expression": "req", "op": ("=", "<="),
-                           "target": "req", "description": "req", "source": "req"},
+                           "target": "req", "description": "req", "source": "req",
+                           "description_en": "text"},
     "preface_crafts_claims": {
         "claim_id": "req", "value": "float", "unit": "req",
         "scope": ("sister_document_crafts", "programme_apomipe_national"), "measure": "req",
