@@ -47,6 +47,18 @@ def test_scope_follows_the_document(tables):
     assert ci.loc[("revenue_per_ha_best_local_pen", "initial"), "scope"] == "territory"
 
 
+def test_every_figure_table_has_a_scope(tables):
+    for name in ("claims", "chain_indicators", "network_totals", "cofinancing"):
+        assert set(tables[name]["scope"]) <= set(published.SCOPES), name
+    cof = tables["cofinancing"].drop_duplicates("project_id").set_index("project_id")["scope"]
+    assert cof.to_dict() == {"mango_p1_piloto": "network", "mango_p1_estrategico": "network",
+                             "mango_p2_piloto": "phase2", "lacteos_p1_piloto": "phase1",
+                             "lacteos_p2_piloto": "phase2", "lacteos_p1_estrategico": "phase1"}
+    tot = tables["network_totals"]
+    assert tot.loc[tot["quantity"].str.startswith("networks_phase"), "scope"].tolist() == [
+        "phase1", "phase2", "phase1", "phase2"]
+
+
 def test_cows_and_head_of_cattle_are_different_measures(tables):
     c = tables["claims"].set_index("claim_id")
     assert (c.loc["c055", "measure"], c.loc["c055", "unit"]) == ("cows_per_producer", "vacas")

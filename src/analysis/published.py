@@ -35,7 +35,8 @@ SCHEMAS: dict[str, dict[str, object]] = {
         "programme_phase": "int", "start_date": "date", "men": "int", "women": "int",
         "total": "int", "representative": "req", "representative_sex": ("F", "M"), "source": "req",
     },
-    "network_totals": {"quantity": "req", "chain": CHAINS, "value": "int", "source": "req"},
+    "network_totals": {"quantity": "req", "chain": CHAINS, "value": "int", "source": "req",
+                       "scope": SCOPES},
     "timeline": {
         "event": "req", "kind": ("network_start", "association", "cooperative", "programme_phase"),
         "chain": CHAINS, "network_id": "text", "date": "date", "source": "req", "note": "text",
@@ -43,7 +44,7 @@ SCHEMAS: dict[str, dict[str, object]] = {
     "cofinancing": {
         "project_id": "req", "project_type": ("piloto", "estrategico"), "chain": CHAINS,
         "programme_phase": "int", "funder": "req", "amount": "float", "currency": ("PEN", "USD"),
-        "kind": ("part", "stated_total"), "source": "req",
+        "kind": ("part", "stated_total"), "source": "req", "scope": SCOPES,
     },
     "projects": {
         "project_id": "req", "network_id": "req", "chain": CHAINS, "programme_phase": "int",
