@@ -369,3 +369,16 @@ def test_chapter_tables_grouped_by_severity_plain_and_formatted(seed):
 def _en_seed():
     tables = published.load_all()
     return audit.run_audit(tables, lang="en"), tables["claims"]
+
+
+def test_family_counts_and_plain_finding_texts(seed):
+    import re
+
+    checks, f = seed
+    counts = audit.family_counts(f)
+    assert counts.loc["exhibit_numbering", "likely_typo"] == 8
+    assert counts.loc["name_variants", "total"] == 5 and int(counts["total"].sum()) == len(f)
+    assert list(counts.columns) == ["contradiction", "likely_typo", "needs_assumption",
+                                    "change_over_time", "total"]
+    for text in checks["finding"]:
+        assert not re.search(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text), text  # no internal id

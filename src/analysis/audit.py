@@ -5,6 +5,14 @@ DataFrames (and a tolerance) and returns check rows (dicts with ``COLUMNS``); ``
 wires the rules to the real tables and ``write_audit`` saves ``data/processed/audit.csv``.
 Rounding tolerances are derived from the printed digits: half a unit of the last digit, times
 the number of rounded parts when parts are added up.
+
+Besides the arithmetic rules here, ``run_audit`` runs the rule families of
+``analysis.audit_families`` (limits per unit, dates, unchanged vs expansion, baselines, implied
+values, numbering, phase headings, foreign passages, copied exhibits, names). Figures of an
+exhibit that copies another are dropped before the arithmetic rules: they are not independent
+confirmations. ``findings`` merges the failed checks of one discrepancy into one finding with a
+severity (contradiction, likely typo, rounding, needs an assumption, change over time), and
+``chapter_tables`` lays the findings out for the report, one table per severity.
 """
 
 from __future__ import annotations
@@ -676,6 +684,17 @@ def chapter_tables(found: pd.DataFrame, lang: str = "es") -> list[tuple[str, str
     return out
 
 
+def family_counts(found: pd.DataFrame) -> pd.DataFrame:
+    """Findings per rule family (the family of a finding's first check) and severity, in
+    ``SEVERITY_ORDER``; a closing-note summary."""
+    fam = found["rules"].astype(str).str.split("; ").str[0]
+    tab = pd.crosstab(fam.rename("family"), found["severity"])
+    cols = [s for s in SEVERITY_ORDER if s in tab.columns]
+    tab = tab[cols]
+    tab["total"] = tab.sum(axis=1)
+    return tab.sort_values("total", ascending=False, kind="stable")
+
+
 def write_findings(df: pd.DataFrame, claims: pd.DataFrame | None = None,
                    processed_dir: Path | None = None) -> Path:
     """Write ``audit_findings.csv`` (one row per discrepancy) next to audit.csv."""
@@ -699,12 +718,13 @@ def main() -> None:
     """CLI: ``python -m analysis.audit`` loads the published tables, audits them, writes CSV."""
     from analysis import published
 
-    df = run_audit(published.load_all())
+    tables = published.load_all()
+    df = run_audit(tables)
     path = write_audit(df)
     failed = df[~df["passed"]]
-    print(f"{len(df)} checks, {len(failed)} discrepancies -> {path}")
-    for r in failed.itertuples():
-        print(f"  {r.check_id}: expected {r.expected}, found {r.found}")
+    found = findings(df, tables["claims"])
+    print(f"{len(df)} checks, {len(failed)} failed, {len(found)} findings -> {path}")
+    print(family_counts(found).to_string())
 
 
 if __name__ == "__main__":
