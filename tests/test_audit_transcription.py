@@ -147,3 +147,16 @@ def test_every_claim_is_printed_in_the_seed(tables):
     missing = [r.claim_id for r in c.itertuples() if not {r.low, r.high} <= numbers]
     assert missing == []
     assert 164.0 in numbers and 164 not in set(c["value"])  # the crafts families stay out
+
+
+def test_exhibit_table_lays_out_the_printed_table(tables):
+    t06 = published.exhibit_table(tables, "Tabla N°06")
+    assert list(t06.columns) == ["printed_row", "Nombre de la Red", "Objetivo del Plan de Mejora"]
+    assert len(t06) == 8 + 3  # eight networks, then the three objectives no network can claim
+    assert t06["Nombre de la Red"].iloc[0] == "Red de Productores Lácteos Santa Rosa"
+    assert (t06["Objetivo del Plan de Mejora"].iloc[:8] == "").all()
+    t03 = published.exhibit_table(tables, "Tabla N°03 (lácteos)")
+    assert t03.loc[t03["printed_row"] == "6", "Proyecto Piloto"].item() == \
+        "Mejoramiento de los hatos lecheros en la Red de Lácteos San Juan"
+    with pytest.raises(ValueError, match="no rows for 'Tabla N°99'"):
+        published.exhibit_table(tables, "Tabla N°99")

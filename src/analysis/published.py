@@ -186,3 +186,24 @@ def _dtype(kind: object) -> str:
 def load_all(raw_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """Load every published table, keyed by name."""
     return {name: load(name, raw_dir) for name in SCHEMAS}
+
+
+def exhibit_table(tables: dict[str, pd.DataFrame], exhibit: str) -> pd.DataFrame:
+    """The counterpart of one printed table (``exhibit_tables.csv``: Tabla N°03 (mango),
+    Tabla N°03 (lácteos), Tabla N°06) laid out as printed: one row per network with its own
+    cells, then the cells that belong to all its networks (``shared``) or that the flattened
+    text does not assign to one network (``unrecoverable``), each under its printed column."""
+    ex = tables["exhibit_tables"]
+    d = ex[ex["exhibit"] == exhibit]
+    if d.empty:
+        raise ValueError(f"exhibit_tables.csv: no rows for {exhibit!r}; known: "
+                         f"{sorted(ex['exhibit'].unique())}")
+    own = d[d["assignment"] == "exact"]
+    wide = own.pivot_table(index="printed_row", columns="column", values="value",
+                           aggfunc=lambda v: "; ".join(v), sort=False)
+    cols = list(dict.fromkeys(d["column"]))
+    wide = wide.reindex(columns=[c for c in cols if c in wide.columns])
+    rest = d[d["assignment"] != "exact"]
+    extra = pd.DataFrame([{"printed_row": r.printed_row, r.column: r.value} for r in rest.itertuples()])
+    out = pd.concat([wide.reset_index(), extra], ignore_index=True) if len(extra) else wide.reset_index()
+    return out.reindex(columns=["printed_row", *cols]).fillna("")
