@@ -123,6 +123,12 @@ def test_implied_value_agrees_products_sums_and_bounds():
     r3 = res["implied:r3"]
     assert (r3["passed"], r3["expected"], r3["found"]) == (False, "<= 100", "122–124")
     assert res["implied:r4"]["passed"] and r2["sources"] == "V; S; T2"
+    # the same bound under an assumption the document does not state: not a contradiction
+    rel["assumption"] = ["", "", "ambas cifras sobre la misma base", ""]
+    r3b = {r["check_id"]: r for r in af.implied_value_agrees(rel, claims)}["implied:r3"]
+    assert (r3b["passed"], r3b["severity"]) == (False, "needs_assumption")
+    assert r3b["finding"] == ("Si ambas cifras sobre la misma base, las cifras declaradas no "
+                              "cuadran: d (declarado / implícito)")
 
 
 # ---------------------------------------------------------------- numbering of exhibits and sections
@@ -303,7 +309,8 @@ def test_seed_findings_per_family_and_severity(seed):
         ("volume_implied_by_herd", "needs_assumption"): 1,
         ("limit_per_unit", "contradiction"): 1, ("event_dated_twice", "likely_typo"): 1,
         ("unchanged_vs_expansion", "needs_assumption"): 1, ("baseline_agrees", "needs_assumption"): 1,
-        ("implied_value_agrees", "contradiction"): 2, ("exhibit_numbering", "likely_typo"): 8,
+        ("implied_value_agrees", "contradiction"): 1,
+        ("implied_value_agrees", "needs_assumption"): 1, ("exhibit_numbering", "likely_typo"): 8,
         ("section_numbering", "likely_typo"): 3, ("phase_headings", "likely_typo"): 1,
         ("foreign_passages", "contradiction"): 2, ("exhibit_copy", "likely_typo"): 1,
         ("name_variants", "likely_typo"): 3, ("name_variants", "contradiction"): 2}
@@ -346,8 +353,8 @@ def test_chapter_tables_grouped_by_severity_plain_and_formatted(seed):
     _, f = seed
     groups = audit.chapter_tables(f, "es")
     assert [(s, h, len(tab)) for s, h, tab in groups] == [
-        ("contradiction", "Contradicciones", 16), ("likely_typo", "Probables erratas", 17),
-        ("needs_assumption", "Hallazgos que dependen de un supuesto", 3),
+        ("contradiction", "Contradicciones", 15), ("likely_typo", "Probables erratas", 17),
+        ("needs_assumption", "Hallazgos que dependen de un supuesto", 4),
         ("change_over_time", "Cambios en el tiempo (no son errores)", 2)]
     assert sum(len(tab) for *_, tab in groups) == len(f)  # one row per finding
     assert list(groups[0][2].columns) == ["Hallazgo", "Cifras en conflicto", "Dónde lo dice el documento"]

@@ -339,7 +339,9 @@ def implied_value_agrees(relations: pd.DataFrame, claims: pd.DataFrame, *,
                          lang: str = "es") -> list[dict]:
     """A value implied by other stated values (product of a volume and shares, a complement, a
     sum of parts) against the stated value (``op '='``: the intervals must overlap) or against a
-    bound (``op '<='``: parts cannot exceed their whole)."""
+    bound (``op '<='``: parts cannot exceed their whole). A relation that holds only under an
+    ``assumption`` the document does not state (e.g. two percentages of the same base) is
+    reported as needing that assumption, not as a contradiction."""
     rows = []
     by_id = claims.set_index("claim_id")
     for _, r in relations.iterrows():
@@ -354,9 +356,14 @@ def implied_value_agrees(relations: pd.DataFrame, claims: pd.DataFrame, *,
             expected = _rng(round(target.lo, 1), round(target.hi, 1))
             mid_l, mid_t = (left.lo + left.hi) / 2, (target.lo + target.hi) / 2
             sev = gap_severity(mid_t, mid_l)
-        rows.append(row(f"implied:{r['relation_id']}", "implied_value_agrees", "implied_value",
+        assumption = _in_lang(r, "assumption", lang) if "assumption" in r else ""
+        if assumption.strip() in ("", "nan"):
+            key, extra = "implied_value", {}
+        else:  # the figures clash only under an assumption the document does not state
+            key, extra, sev = "implied_value_assumption", {"assumption": assumption}, "needs_assumption"
+        rows.append(row(f"implied:{r['relation_id']}", "implied_value_agrees", key,
                         srcs or r["source"], expected, _rng(round(left.lo, 1), round(left.hi, 1)),
-                        ok, sev, lang=lang, relation=_in_lang(r, "description", lang)))
+                        ok, sev, lang=lang, relation=_in_lang(r, "description", lang), **extra))
     return rows
 
 

@@ -96,7 +96,8 @@ SCHEMAS: dict[str, dict[str, object]] = {
                "description_en": "text"},
     "implied_quantities": {"relation_id": "req", "expression": "req", "op": ("=", "<="),
                            "target": "req", "description": "req", "source": "req",
-                           "description_en": "text"},
+                           "description_en": "text", "assumption": "text",
+                           "assumption_en": "text"},
     "preface_crafts_claims": {
         "claim_id": "req", "value": "float", "unit": "req",
         "scope": ("sister_document_crafts", "programme_apomipe_national"), "measure": "req",
