@@ -548,7 +548,8 @@ def foreign_passages(mentions: pd.DataFrame, scope: dict[str, set], *, lang: str
     """A chain, territory or programme named in the text must belong to the document's scope
     (``scope``: kind → allowed names, from the transcribed tables) and, for a chain, to the
     section's own chain; citations of other documents are allowed. All passages naming the same
-    foreign subject are one finding."""
+    foreign subject are one finding: a contradiction (their figures are not this document's); the
+    other chain named in a chain's own section is a likely slip of the pen."""
     rows = []
     allowed = {k: {fold(v) for v in vals} for k, vals in scope.items()}
     for _, m in mentions.iterrows():
@@ -566,7 +567,8 @@ def foreign_passages(mentions: pd.DataFrame, scope: dict[str, set], *, lang: str
         rows.append(row(stem, "foreign_passages", f"foreign_{reason}", m["source"],
                         ", ".join(sorted(scope.get(m["subject_kind"], []))) if reason == "outside"
                         else _chain_word(m["section_subject"], lang), m["subject"], ok,
-                        "contradiction", lang=lang, subject=m["subject"], section=m["section"]))
+                        "contradiction" if reason == "outside" else "likely_typo", lang=lang,
+                        subject=m["subject"], section=m["section"]))
     return rows
 
 
