@@ -5,6 +5,14 @@ DataFrames (and a tolerance) and returns check rows (dicts with ``COLUMNS``); ``
 wires the rules to the real tables and ``write_audit`` saves ``data/processed/audit.csv``.
 Rounding tolerances are derived from the printed digits: half a unit of the last digit, times
 the number of rounded parts when parts are added up.
+
+Besides the arithmetic rules here, ``run_audit`` runs the rule families of
+``analysis.audit_families`` (limits per unit, dates, unchanged vs expansion, baselines, implied
+values, numbering, phase headings, foreign passages, copied exhibits, names). Figures of an
+exhibit that copies another are dropped before the arithmetic rules: they are not independent
+confirmations. ``findings`` merges the failed checks of one discrepancy into one finding with a
+severity (contradiction, likely typo, rounding, needs an assumption, change over time), and
+``chapter_tables`` lays the findings out for the report, one table per severity.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ import pandas as pd
 from analysis import paths
 from analysis.labels import t
 
-COLUMNS = ["check_id", "rule", "description", "sources", "expected", "found", "tolerance", "passed"]
+COLUMNS = ["check_id", "family", "rule", "severity", "description", "finding", "sources", "expected",
+           "found", "tolerance", "passed"]
 EPS = 1e-9
 
 
@@ -71,9 +80,13 @@ def _sources(*groups) -> str:
 def _check(check_id, rule, desc_key, item, sources, expected, found, tolerance, passed, lang,
            labels=None):
     """One check row; ``labels`` maps the internal item (ids) to the words of the description."""
+    from analysis.audit_families import finding_text
+
+    words = (labels or {}).get(item, item)
     return {
-        "check_id": check_id, "rule": rule,
-        "description": t(f"audit.{desc_key}", lang, item=(labels or {}).get(item, item)),
+        "check_id": check_id, "family": rule, "rule": rule, "severity": "",
+        "description": t(f"audit.{desc_key}", lang, item=words),
+        "finding": finding_text(desc_key, lang, item=words),
         "sources": sources, "expected": expected, "found": found,
         "tolerance": float(tolerance), "passed": bool(passed),
     }
@@ -434,8 +447,95 @@ def _first_text(texts: pd.Series) -> str:
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
+DOCUMENT_TERRITORY = ("Laredo", "Trujillo", "La Libertad", "Valle Santa Catalina")
+
+
+def _family_checks(tables: dict[str, pd.DataFrame], lang: str) -> list[dict]:
+    """The rule families of ``analysis.audit_families`` on the tables they need (skipped when a
+    table is absent, e.g. in a reduced test input)."""
+    from analysis import audit_families as af
+
+    have = lambda *names: all(n in tables for n in names)  # noqa: E731
+    groups = af.network_groups(tables["network_groups"]) if have("network_groups") else {}
+    claims = tables["claims"]
+    rows: list[dict] = []
+    if have("limits", "cofinancing", "projects"):
+        rep = af.reported_per_network(tables["cofinancing"], tables["projects"], tables["limits"],
+                                      tables.get("networks"))
+        rows += af.limit_per_unit(tables["limits"], _unit_labels(rep, tables, lang), lang=lang)
+    if have("event_dates"):
+        rows += af.event_dated_twice(tables["event_dates"], lang=lang)
+    if "relates_to" in claims:
+        rows += af.unchanged_vs_expansion(claims, groups, lang=lang)
+    if "as_of" in claims:
+        rows += af.baseline_agrees(claims, groups, lang=lang)
+    if have("implied_quantities"):
+        rows += af.implied_value_agrees(tables["implied_quantities"], claims, lang=lang)
+    if have("exhibits"):
+        rows += af.exhibit_numbering(tables["exhibits"], tables.get("exhibit_refs"), lang=lang)
+        if have("exhibit_headers"):
+            rows += af.exhibit_headers(tables["exhibits"], tables["exhibit_headers"], lang=lang)
+    if have("sections"):
+        rows += af.section_numbering(tables["sections"], lang=lang)
+    if have("phase_headings", "methodology_phases"):
+        rows += af.phase_headings(tables["phase_headings"], tables["methodology_phases"], lang=lang)
+    if have("subject_mentions"):
+        chains = {t(f"common.chain_{c}", "es").lower() for c in tables["networks"]["chain"].unique()}
+        rows += af.foreign_passages(tables["subject_mentions"],
+                                    {"chain": chains, "territory": set(DOCUMENT_TERRITORY),
+                                     "programme": {"APOMIPE"}}, lang=lang)
+    if have("exhibit_items"):
+        rows += af.exhibit_copy_checks(tables["exhibit_items"], lang=lang)
+    if have("name_mentions"):
+        places = list(tables["sectors"]["sector"]) if have("sectors") else None
+        rows += af.name_variants(tables["name_mentions"], places=places, lang=lang)
+    return rows
+
+
+def _unit_labels(rep: pd.DataFrame, tables, lang) -> pd.DataFrame:
+    """Words for the units of ``limit_per_unit``: a network's name, or a project and how many
+    networks share it."""
+    names = dict(zip(tables["networks"]["network_id"], tables["networks"]["short_name"]))
+    cof = tables["cofinancing"].drop_duplicates("project_id").set_index("project_id")
+
+    def word(u):
+        if u in names:
+            return t("audit_families.unit_network", lang, name=names[u])
+        pid, _, n = u.partition(":")
+        r = cof.loc[pid]
+        return t("audit_families.unit_project", lang,
+                 ptype=t(f"narrative.ptype_{r['project_type']}", lang).lower(),
+                 chain=t(f"common.chain_{r['chain']}", lang).lower(), phase=r["programme_phase"], n=n)
+
+    return rep.assign(unit=rep["unit"].map(word))
+
+
+def independent_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables without the figures of an exhibit that copies another (``exhibit_items``):
+    a repeated figure is not an independent confirmation of the original."""
+    if "exhibit_items" not in tables:
+        return tables
+    from analysis import audit_families as af
+
+    copies = af.exhibit_copies(tables["exhibit_items"])
+    out = dict(tables)
+    out["claims"] = af.drop_copied_claims(tables["claims"], copies)
+    tot = tables["network_totals"]
+    drop = []
+    for copy, (orig, _) in copies.items():
+        seen = set(map(tuple, tot.loc[tot["source"].str.startswith(orig),
+                                      ["quantity", "chain", "value"]].to_numpy()))
+        for i, r in tot[tot["source"] == copy].iterrows():
+            if (r["quantity"], r["chain"], r["value"]) in seen:
+                drop.append(i)
+    out["network_totals"] = tot.drop(index=drop)
+    return out
+
+
 def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame:
     """Run every rule on the published tables; one row per check."""
+    family_rows = _family_checks(tables, lang)
+    tables = independent_tables(tables)
     claims = tables["claims"]
     labels = item_labels(tables, lang)
     rows = _audit_sums(tables, lang, labels) + _audit_shares(tables, lang, labels)
@@ -445,6 +545,7 @@ def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame
     rows += percent_change_consistent(claims, lang=lang, labels=labels)
     rows += _audit_volume(tables, lang)
     rows += dates_in_order(tables["projects"], tables["networks"], lang=lang, labels=labels)
+    rows += family_rows
     df = pd.DataFrame(rows, columns=COLUMNS)
     dup = df.groupby("check_id").cumcount()
     df.loc[dup > 0, "check_id"] = df["check_id"] + "#" + (dup + 1).astype(str)
@@ -452,9 +553,13 @@ def run_audit(tables: dict[str, pd.DataFrame], lang: str = "es") -> pd.DataFrame
 
 
 # ---------------------------------------------------------------- findings
-FINDING_COLUMNS = ["finding", "severity", "rules", "description", "values", "sources", "n_checks"]
+FINDING_COLUMNS = ["finding", "severity", "rules", "description", "text", "values", "sources",
+                   "n_checks"]
 SEVERITY_ORDER = ["contradiction", "likely_typo", "rounding", "needs_assumption", "change_over_time"]
 ASSUMPTION_RULES = {"volume_implied_by_herd"}  # rules whose verdict rests on an analysis assumption
+NUMERIC_RULES = {"sum_matches_total", "shares_sum_to_100", "repeated_quantity_agrees",
+                 "count_matches_table", "percent_change_consistent", "volume_implied_by_herd",
+                 "dates_in_order"}
 
 
 def _num(x) -> float | None:
@@ -470,7 +575,11 @@ def _is_digit_swap(a: str, b: str) -> bool:
 
 
 def classify(row, claims: pd.DataFrame | None = None) -> str:
-    """Severity of one failed check, from its data only (no list of known answers)."""
+    """Severity of one failed check, from its data only (no list of known answers). A rule
+    family that sets the severity itself (column ``severity``) is taken at its word."""
+    sev = row.get("severity", "") if hasattr(row, "get") else ""
+    if isinstance(sev, str) and sev:
+        return sev
     ref = str(row["check_id"]).split("#")[0].rsplit(":", 1)[-1]
     if claims is not None and row["rule"] == "count_matches_table" and ref in set(claims["claim_id"]):
         c = claims.set_index("claim_id").loc[ref]
@@ -507,7 +616,10 @@ def findings(df: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFra
         stem = str(r["check_id"]).split("#")[0]
         stem = stem.rsplit(":", 1)[0] if r["rule"] == "count_matches_table" else stem
         stem = r["rule"] if r["rule"] in ASSUMPTION_RULES else stem  # one assumption, one finding
-        for key in (("stem", stem), ("values", frozenset({str(r["expected"]), str(r["found"])}))):
+        keys = [("stem", stem)]
+        if r["rule"] in NUMERIC_RULES:  # the same pair of conflicting figures: one discrepancy
+            keys.append(("values", frozenset({str(r["expected"]), str(r["found"])})))
+        for key in keys:
             if key in seen:
                 parent[root(i)] = root(seen[key])
             else:
@@ -519,13 +631,68 @@ def findings(df: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFra
         sev = min(g["severity"], key=SEVERITY_ORDER.index)
         pairs = list(dict.fromkeys(f"{a} / {b}" for a, b in zip(g["expected"], g["found"])))
         rows.append({"severity": sev, "rules": "; ".join(dict.fromkeys(g["rule"])),
-                     "description": g["description"].iloc[0], "values": "; ".join(pairs),
+                     "description": g["description"].iloc[0],
+                     "text": (g["finding"] if "finding" in g else g["description"]).iloc[0],
+                     "values": "; ".join(pairs),
                      "sources": _sources(g["sources"]), "n_checks": len(g)})
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS[1:])
     out["order"] = out["severity"].map(SEVERITY_ORDER.index)
     out = out.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
     out.insert(0, "finding", [f"F{i + 1:02d}" for i in range(len(out))])
     return out
+
+
+DATE_RULES = {"dates_in_order", "event_dated_twice"}
+TEXT_RULES = {"exhibit_numbering", "section_numbering", "phase_headings", "foreign_passages",
+              "exhibit_copy", "name_variants"}  # values are words or labels, not figures
+
+
+def _display_values(values: str, rules: str, lang: str) -> str:
+    """A finding's pairs of figures as the report prints numbers (thousands with ",", one
+    decimal, "≤"), dates as "febrero 2009"; labels and names left as printed."""
+    from analysis.report_tables import audit_value
+
+    rules = set(str(rules).split("; "))
+    if rules & TEXT_RULES:
+        return "; ".join(dict.fromkeys(str(values).split("; ")))
+    dates = bool(rules & DATE_RULES)
+    pairs = [" / ".join(audit_value(x.strip(), lang, dates) for x in pair.split(" / "))
+             for pair in str(values).split("; ")]
+    return "; ".join(dict.fromkeys(pairs))
+
+
+def chapter_tables(found: pd.DataFrame, lang: str = "es") -> list[tuple[str, str, pd.DataFrame]]:
+    """The audit chapter's findings, one table per severity (in ``SEVERITY_ORDER``): (severity,
+    heading, table with Hallazgo / Cifras en conflicto / Dónde lo dice el documento). Plain
+    wording, the report's number format, the document's places only (no ids, no file names)."""
+    from analysis.report_tables import cite
+
+    out = []
+    text = found["text"] if "text" in found else found["description"]
+    for sev in SEVERITY_ORDER:
+        sel = found["severity"] == sev
+        if not sel.any():
+            continue
+        g = found[sel]
+        tab = pd.DataFrame({
+            "finding": list(text[sel]),
+            "figures": [_display_values(v, r, lang) for v, r in zip(g["values"], g["rules"])],
+            "where": [cite(x) for x in g["sources"]],
+        })
+        tab.columns = [t(f"audit_families.col_{c}", lang) for c in ("finding", "figures", "where")]
+        out.append((sev, t(f"audit_families.severity_heading_{sev}", lang), tab))
+    return out
+
+
+def family_counts(found: pd.DataFrame) -> pd.DataFrame:
+    """Findings per rule family (the family of a finding's first check) and severity, in
+    ``SEVERITY_ORDER``; a closing-note summary."""
+    fam = found["rules"].astype(str).str.split("; ").str[0]
+    tab = pd.crosstab(fam.rename("family"), found["severity"])
+    cols = [s for s in SEVERITY_ORDER if s in tab.columns]
+    tab = tab[cols]
+    tab["total"] = tab.sum(axis=1)
+    return tab.sort_values("total", ascending=False, kind="stable")
 
 
 def write_findings(df: pd.DataFrame, claims: pd.DataFrame | None = None,
@@ -551,12 +718,13 @@ def main() -> None:
     """CLI: ``python -m analysis.audit`` loads the published tables, audits them, writes CSV."""
     from analysis import published
 
-    df = run_audit(published.load_all())
+    tables = published.load_all()
+    df = run_audit(tables)
     path = write_audit(df)
     failed = df[~df["passed"]]
-    print(f"{len(df)} checks, {len(failed)} discrepancies -> {path}")
-    for r in failed.itertuples():
-        print(f"  {r.check_id}: expected {r.expected}, found {r.found}")
+    found = findings(df, tables["claims"])
+    print(f"{len(df)} checks, {len(failed)} failed, {len(found)} findings -> {path}")
+    print(family_counts(found).to_string())
 
 
 if __name__ == "__main__":

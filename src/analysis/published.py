@@ -17,6 +17,11 @@ from analysis import paths
 
 CHAINS = ("mango", "lacteos", "all")
 PERIODS = ("initial", "current", "target", "none")
+# which producers a figure is about: all networks (of the chain), the phase-1 or phase-2 networks,
+# one network, a named group of networks, or the territory (district, "some producers", the
+# chain before the programme)
+SCOPES = ("all", "phase1", "phase2", "network", "networks", "territory")
+EXHIBIT_KINDS = ("Tabla", "Gráfico")
 
 # kind names: "text" (may be empty), "req" (non-empty text), "int", "float",
 # "float?" (may be empty), "date" (YYYY or YYYY-MM), "date?" (may be empty),
@@ -30,7 +35,8 @@ SCHEMAS: dict[str, dict[str, object]] = {
         "programme_phase": "int", "start_date": "date", "men": "int", "women": "int",
         "total": "int", "representative": "req", "representative_sex": ("F", "M"), "source": "req",
     },
-    "network_totals": {"quantity": "req", "chain": CHAINS, "value": "int", "source": "req"},
+    "network_totals": {"quantity": "req", "chain": CHAINS, "value": "int", "source": "req",
+                       "scope": SCOPES},
     "timeline": {
         "event": "req", "kind": ("network_start", "association", "cooperative", "programme_phase"),
         "chain": CHAINS, "network_id": "text", "date": "date", "source": "req", "note": "text",
@@ -38,7 +44,7 @@ SCHEMAS: dict[str, dict[str, object]] = {
     "cofinancing": {
         "project_id": "req", "project_type": ("piloto", "estrategico"), "chain": CHAINS,
         "programme_phase": "int", "funder": "req", "amount": "float", "currency": ("PEN", "USD"),
-        "kind": ("part", "stated_total"), "source": "req",
+        "kind": ("part", "stated_total"), "source": "req", "scope": SCOPES,
     },
     "projects": {
         "project_id": "req", "network_id": "req", "chain": CHAINS, "programme_phase": "int",
@@ -49,15 +55,49 @@ SCHEMAS: dict[str, dict[str, object]] = {
     "chain_indicators": {
         "indicator_id": "req", "chain": ("mango", "lacteos"), "network_id": "text",
         "period": PERIODS, "value": "float", "low": "float", "high": "float", "unit": "req",
-        "measure": "req", "source": "req",
+        "measure": "req", "source": "req", "scope": SCOPES,
     },
     "methodology_phases": {"phase": "int", "name": "req", "process": ("social", "economic"),
                            "source": "req"},
     "claims": {
         "claim_id": "req", "value": "float", "low": "float", "high": "float", "unit": "req",
-        "chain": CHAINS, "network_id": "text", "period": PERIODS, "measure": "req",
-        "description": "req", "source": "req", "link": "text",
+        "chain": CHAINS, "network_id": "text", "scope": SCOPES, "period": PERIODS, "as_of": "req",
+        "measure": "req", "description": "req", "source": "req", "link": "text",
+        "relates_to": "text",
     },
+    # issue 9: the document's structure and the inputs of the audit's rule families
+    "exhibits": {"order": "int", "kind": EXHIBIT_KINDS, "number": "int", "title": "req",
+                 "content": "req", "section": "req", "source": "req",
+                 "project_type": ("", "plan_mejora", "piloto", "estrategico")},
+    "exhibit_headers": {"order": "int", "header": "req", "source": "req"},
+    "exhibit_refs": {"kind": EXHIBIT_KINDS, "number": "int", "refers_to": "req", "section": "req",
+                     "source": "req"},
+    "exhibit_items": {"exhibit": "req", "box": "req", "item": "req", "subject": CHAINS,
+                      "source": "req"},
+    "sections": {"order": "int", "level": ("capítulo", "sección"), "printed_number": "req",
+                 "position": "int", "parent_position": "text", "title": "req", "content": "req",
+                 "chain": CHAINS, "source": "req"},
+    "phase_headings": {"chain": ("mango", "lacteos"), "order": "int", "printed_number": "int",
+                       "printed_name": "req", "section": "req", "source": "req"},
+    "exhibit_tables": {"exhibit": "req", "printed_row": "req", "column": "req", "value": "req",
+                       "network_id": "text",
+                       "assignment": ("exact", "shared", "unrecoverable"), "source": "req"},
+    "sectors": {"sector": "req", "source": "req"},
+    "network_groups": {"group_id": "req", "network_id": "req", "source": "req"},
+    "subject_mentions": {"section": "req", "section_subject": CHAINS + ("",),
+                         "subject_kind": ("chain", "territory", "programme"), "subject": "req",
+                         "role": ("text", "citation"), "source": "req"},
+    "name_mentions": {"entity": "req", "kind": ("persona", "red", "asociación", "empresa"),
+                      "spelling": "req", "source": "req"},
+    "event_dates": {"event": "req", "bound": ("start", "end"), "date": "date", "source": "req"},
+    "limits": {"limit_id": "req", "quantity": ("investment", "members"), "chain": CHAINS,
+               "project_type": "text", "per": ("network",), "min_amount": "float?",
+               "max_amount": "float?", "unit": "req", "description": "req", "source": "req",
+               "description_en": "text"},
+    "implied_quantities": {"relation_id": "req", "expression": "req", "op": ("=", "<="),
+                           "target": "req", "description": "req", "source": "req",
+                           "description_en": "text", "assumption": "text",
+                           "assumption_en": "text"},
     "preface_crafts_claims": {
         "claim_id": "req", "value": "float", "unit": "req",
         "scope": ("sister_document_crafts", "programme_apomipe_national"), "measure": "req",
@@ -147,3 +187,24 @@ def _dtype(kind: object) -> str:
 def load_all(raw_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """Load every published table, keyed by name."""
     return {name: load(name, raw_dir) for name in SCHEMAS}
+
+
+def exhibit_table(tables: dict[str, pd.DataFrame], exhibit: str) -> pd.DataFrame:
+    """The counterpart of one printed table (``exhibit_tables.csv``: Tabla N°03 (mango),
+    Tabla N°03 (lácteos), Tabla N°06) laid out as printed: one row per network with its own
+    cells, then the cells that belong to all its networks (``shared``) or that the flattened
+    text does not assign to one network (``unrecoverable``), each under its printed column."""
+    ex = tables["exhibit_tables"]
+    d = ex[ex["exhibit"] == exhibit]
+    if d.empty:
+        raise ValueError(f"exhibit_tables.csv: no rows for {exhibit!r}; known: "
+                         f"{sorted(ex['exhibit'].unique())}")
+    own = d[d["assignment"] == "exact"]
+    wide = own.pivot_table(index="printed_row", columns="column", values="value",
+                           aggfunc=lambda v: "; ".join(v), sort=False)
+    cols = list(dict.fromkeys(d["column"]))
+    wide = wide.reindex(columns=[c for c in cols if c in wide.columns])
+    rest = d[d["assignment"] != "exact"]
+    extra = pd.DataFrame([{"printed_row": r.printed_row, r.column: r.value} for r in rest.itertuples()])
+    out = pd.concat([wide.reset_index(), extra], ignore_index=True) if len(extra) else wide.reset_index()
+    return out.reindex(columns=["printed_row", *cols]).fillna("")
