@@ -24,7 +24,8 @@ FILE = Path(__file__).with_name("i18n") / "published_en.yaml"
 def _table() -> dict:
     with FILE.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
-    return {k: {_norm(a): b for a, b in (data.get(k) or {}).items()} for k in ("units", "text")}
+    return {k: {_norm(a): b for a, b in (data.get(k) or {}).items()}
+            for k in ("units", "text", "phrases")}
 
 
 def _norm(value) -> str:
@@ -103,3 +104,27 @@ def source_name(config: dict, lang: str = "es") -> str:
     if lang == "es":
         return name
     return str(config.get(f"source_name_{lang}") or text(name, lang))
+
+
+def inline(value, lang: str = "es") -> str:
+    """A generated text (an audit finding) with the published Spanish labels it quotes put into
+    ``lang``: every known phrase or whole text cell found inside it is replaced, longest first."""
+    if _blank(value):
+        return ""
+    out = str(value)
+    if lang == "es":
+        return out
+    table = {**_table()["text"], **_table()["phrases"]}
+    for es in sorted(table, key=len, reverse=True):
+        if len(es) < 8:  # short cells ("Red", "Salud") would match inside other words
+            continue
+        out = re.sub(re.escape(es), lambda m, en=table[es]: _same_case(m.group(0), en), out,
+                     flags=re.IGNORECASE)
+    return out
+
+
+def _same_case(found: str, english: str) -> str:
+    """The replacement starts in lower case where the quoted Spanish did (acronyms kept)."""
+    if found[:1].islower() and english[:1].isupper() and not english[1:2].isupper():
+        return english[:1].lower() + english[1:]
+    return english

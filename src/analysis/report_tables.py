@@ -195,7 +195,8 @@ def failed_checks_table(audit: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
                          f"is not True/False")
     d = audit[~passed.astype(bool)].reset_index(drop=True)
     out = pd.DataFrame({
-        "rule": [_n(f"rule_{r}", lang) for r in d["rule"]], "what": d["description"],
+        "rule": [_n(f"rule_{r}", lang) for r in d["rule"]],
+        "what": [pi.inline(x, lang) for x in d["description"]],
         "expected": [audit_value(v, lang) for v in d["expected"]],
         "found": [audit_value(v, lang) for v in d["found"]],
         "source": [cite_in(s, lang) for s in d["sources"]],
@@ -324,7 +325,7 @@ def findings_table(findings: pd.DataFrame, networks: pd.DataFrame, lang: str = "
 
     out = pd.DataFrame({
         "severity": [_n(f"severity_{s}", lang) for s in findings["severity"]],
-        "what": [_plain(d, names) for d in findings["description"]],
+        "what": [pi.inline(_plain(d, names), lang) for d in findings["description"]],
         "values": [values(v, r) for v, r in zip(findings["values"], rules)],
         "source": [cite_in(s, lang) for s in findings["sources"]],
         "n_checks": findings["n_checks"].astype(int),
