@@ -38,7 +38,7 @@ ENGLISH_WORDS = ("the", "and", "of", "with", "from", "for", "by", "network", "ne
 ALLOWED = (
     "Redes Empresariales",  # the programme's methodology, a proper name
     "Santa Rosa", "La Campiña", "La Merced", "El Arenal", "San Juan", "Santa Lucía",
-    "Pampas de San Juan", "Valle de Santa Catalina",
+    "Pampas de San Juan", "Valle de Santa Catalina", "La Libertad", "El Porvenir",
     "REDESLAC", "MINKA", "APOMIPE", "PERUFRUT", "MEBOL", "COSUDE", "AGANCOSAD",
     "sistematización",  # quoted: the English text names the document by its Spanish genre
     "Impacto de la gestión de redes empresariales de pequeños productores rurales en el "
@@ -71,14 +71,17 @@ def html_text(path: Path) -> str:
 
 
 def pdf_text(path: Path) -> str:
-    """Text of every page of a PDF and its metadata (title, author, subject, keywords)."""
+    """Text of every page of a PDF and its metadata (title, author, subject, keywords).
+
+    ``pdftotext -raw`` keeps the content-stream order: a table cell's lines stay together
+    (a wrapped network name is not interleaved with the next column's text)."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
     meta = reader.metadata or {}
     parts = [str(meta.get(k, "")) for k in ("/Title", "/Author", "/Subject", "/Keywords")]
     if shutil.which("pdftotext"):
-        parts.append(subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+        parts.append(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True,
                                     capture_output=True, text=True).stdout)
     else:
         parts += [page.extract_text() or "" for page in reader.pages]

@@ -65,6 +65,7 @@ _SOURCE_WORDS = [
     (r"Tablas N°\s*", "Tables "), (r"Tabla N°\s*", "Table "),
     (r"Gráficos N°\s*", "Figures "), (r"Gráfico N°\s*", "Figure "),
     (r"[Ll]ínea de tiempo de (?:las )?redes", "network timeline"),
+    (r"testimonio de", "testimony of"), (r"testimonio", "testimony"),
     (r"fila de totales", "totals row"), (r"resumen de logros", "summary of achievements"),
     (r"Comercialización", "Marketing"), (r"Presentación", "Preface"),
     (r"Conclusiones", "Conclusions"), (r"Cap\.", "Ch."), (r"Sección", "Section"),
