@@ -57,8 +57,9 @@ def proper_names() -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
-def html_text(path: Path) -> str:
-    """Visible text of an HTML file: body text, ``<title>``, ``alt`` and ``title`` attributes."""
+def html_text(path: Path, sep: str = " ") -> str:
+    """Visible text of an HTML file: body text, ``<title>``, ``alt`` and ``title`` attributes
+    (``sep`` joins the text nodes: "\n" keeps each table cell on its own line)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(Path(path).read_text(encoding="utf-8"), "lxml")
@@ -67,7 +68,7 @@ def html_text(path: Path) -> str:
     attrs = [v for tag in soup.find_all(True) for a in ("alt", "title", "aria-label")
              if isinstance(v := tag.get(a), str)]
     head = soup.title.get_text(" ") if soup.title else ""
-    return "\n".join([head, soup.get_text(" "), *attrs])
+    return "\n".join([head, soup.get_text(sep), *attrs])
 
 
 def pdf_text(path: Path) -> str:
