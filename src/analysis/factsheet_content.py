@@ -215,13 +215,23 @@ def indicators_table(indicators: pd.DataFrame, chain: str, network_id: str | Non
     wide = wide.sort_values(["network_id", "indicator_id"], ascending=[False, True], kind="stable")
     scope = [_l("scope_network", lang) if n else _l("scope_chain", lang) for n in wide["network_id"]]
     return pd.DataFrame({
-        _l("col_indicator", lang): [pi.text(m, lang) for m in wide["measure"]],
+        _l("col_indicator", lang): [_indicator_label(i, m, lang)
+                                    for i, m in zip(wide["indicator_id"], wide["measure"])],
         _l("col_scope", lang): scope,
         _l("col_unit", lang): [pi.unit(u, lang) for u in wide["unit"]],
         _l("col_initial", lang): wide["initial"].to_numpy(dtype=float),
         _l("col_current", lang): wide["current"].to_numpy(dtype=float),
         _l("col_target", lang): wide["target"].to_numpy(dtype=float),
     })
+
+
+def _indicator_label(indicator_id: str, measure, lang: str) -> str:
+    """The chart's short name of an indicator published before and after ("Milk per cow
+    (l/day)"), not the wording of its first row ("... before the pilots"); else the measure."""
+    try:
+        return t(f"figures.ind_{indicator_id}", lang)
+    except KeyError:
+        return pi.text(measure, lang)
 
 
 def implied_table(implied: pd.DataFrame, chain: str, lang: str = "es") -> pd.DataFrame:
