@@ -57,8 +57,8 @@ def test_english_money_and_percent_format(e2e_editions):
     exhibits "Table 02", not the Spanish "Tabla/Table N°02".
     Read per text node of the HTML, so that a value and its unit column are not joined."""
     bad = []
-    for path in e2e_editions("en")["informe"][:1] + e2e_editions("en")["calidad"][:1] + \
-            [p for p in e2e_editions("en")["fichas"] if p.suffix == ".html"]:
+    en = e2e_editions("en")
+    for path in [en["informe"][0], en["calidad"][0], *(p for p in en["fichas"] if p.suffix == ".html")]:
         for line in html_text(path, sep="\n").splitlines():
             for m in re.finditer(r"S/\.|\bPEN \d|\d %|N°", line):
                 bad.append(f"{path.name}: {m.group(0)!r} in {line.strip()[:120]!r}")
