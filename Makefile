@@ -32,7 +32,7 @@ BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(P)
 
 # Inputs of each step (a change re-runs only the steps downstream of it).
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
-LABELS        := src/analysis/labels.py $(wildcard src/analysis/i18n/*.yaml)
+LABELS        := src/analysis/labels.py src/analysis/published_i18n.py $(wildcard src/analysis/i18n/*.yaml)
 RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbering.py \
                  $(wildcard src/analysis/suppression.py) $(wildcard src/analysis/templates/*) $(LABELS)
 AUDIT_SRC     := src/analysis/published.py src/analysis/audit.py src/analysis/implied.py

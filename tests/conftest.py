@@ -13,3 +13,50 @@ def _close_figures():
     plt.close("all")
     yield
     plt.close("all")
+
+
+# --- end-to-end editions ----------------------------------------------------------------------
+# One build per language per test session, shared by every e2e test module (test_e2e_build.py,
+# test_e2e_language.py): the step notebooks, the main and data-quality reports and two
+# factsheets (one network, one chain), as the Makefile builds them, under a temporary folder.
+E2E_FACTSHEETS = ("lacteos_san_juan", "mango")
+
+
+def build_edition(tmp, lang: str) -> dict:
+    from analysis import paths
+    from analysis.build import execute, run
+    from analysis.factsheets import build_one
+    from analysis.labels import t
+
+    nb = paths.ROOT / "notebooks"
+    params = {"raw_dir": str(paths.DATA_RAW), "processed_dir": str(tmp / "processed"),
+              "reports_dir": str(tmp / "reports"), "lang": lang,
+              "config_path": str(paths.CONFIG / "demo.yaml")}
+    (tmp / "processed").mkdir(parents=True)
+    for step in ("01_published_audit", "02_clean_survey", "03_estimate_effects"):
+        execute(nb / f"{step}.ipynb", tmp / "build" / f"{step}.ipynb", params, progress=False)
+    out = {"tmp": tmp, "lang": lang}
+    for name, stem, key in [("report_main", "informe", "main"), ("data_quality", "calidad", "quality")]:
+        run(nb / f"{name}.ipynb", tmp / "build" / f"{name}.ipynb", tmp / f"{stem}.html", tmp / f"{stem}.pdf",
+            title=t(f"report.title_{key}", lang), subtitle=t(f"report.subtitle_{key}", lang),
+            parameters=params, lang=lang, progress=False)
+        out[stem] = (tmp / f"{stem}.html", tmp / f"{stem}.pdf")
+    fichas = tmp / "reports" / "fichas"
+    for unit in E2E_FACTSHEETS:
+        build_one(unit, lang, params["config_path"], out_dir=fichas, build_dir=tmp / "build" / "fichas",
+                  processed_dir=tmp / "processed")
+    out["fichas"] = sorted(fichas.glob("*.html")) + sorted(fichas.glob("*.pdf"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def e2e_editions(tmp_path_factory):
+    """``e2e_editions("es")`` / ``("en")``: the edition built once per session (see above)."""
+    cache: dict[str, dict] = {}
+
+    def get(lang: str) -> dict:
+        if lang not in cache:
+            cache[lang] = build_edition(tmp_path_factory.mktemp(f"e2e_{lang}"), lang)
+        return cache[lang]
+
+    return get

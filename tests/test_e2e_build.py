@@ -15,13 +15,10 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import paths
-from analysis.build import execute, run
 from analysis.render import find_external_refs
 
 pytestmark = pytest.mark.e2e
 
-NB = paths.ROOT / "notebooks"
-CONFIG = paths.CONFIG / "demo.yaml"
 MAIN_CHAPTERS = [
     "Resumen",
     "El programa y su método",
@@ -39,26 +36,9 @@ def pdf_text(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
-    params = {
-        "raw_dir": str(paths.DATA_RAW),
-        "processed_dir": str(tmp / "processed"),
-        "reports_dir": str(tmp / "reports"),
-        "lang": "es",
-        "config_path": str(CONFIG),
-    }
-    (tmp / "processed").mkdir()
-    for step in ("01_published_audit", "02_clean_survey", "03_estimate_effects"):
-        execute(NB / f"{step}.ipynb", tmp / "build" / f"{step}.ipynb", params, progress=False)
-    out = {}
-    for nb, stem, title in [("report_main", "informe", "Redes Empresariales en Laredo"),
-                            ("data_quality", "calidad", "Calidad de los datos de la encuesta")]:
-        run(NB / f"{nb}.ipynb", tmp / "build" / f"{nb}.ipynb", tmp / f"{stem}.html", tmp / f"{stem}.pdf",
-            title=title, parameters=params, progress=False)
-        out[stem] = (tmp / f"{stem}.html", tmp / f"{stem}.pdf")
-    out["tmp"] = tmp
-    return out
+def built(e2e_editions):
+    """The Spanish edition, built once per session (``conftest.build_edition``)."""
+    return e2e_editions("es")
 
 
 def test_processed_outputs_written_to_the_temporary_folder(built):

@@ -105,7 +105,9 @@ def test_row_flow_checks_that_rows_add_up():
 
 def test_duplicates():
     dups = q.duplicate_entries(log())
-    assert dups.to_dict("records") == [{"file": "f.xlsx", "sheet": "S2", "action": "excluded", "entries": 1}]
+    assert dups.to_dict("records") == [{"round": "S2", "action": "excluded", "entries": 1}]
+    named = log().assign(sheet="Final 2011")
+    assert q.duplicate_entries(named)["round"].tolist() == ["2011"]
     p = panel()
     assert q.panel_duplicates(p) == 0
     assert q.panel_duplicates(pd.concat([p, p.iloc[[0]]])) == 1

@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch  # noqa: E402
 
+from analysis import published_i18n as pi  # noqa: E402
 from analysis.labels import t  # noqa: E402
 from analysis.numbering import set_house_style  # noqa: E402
 
@@ -79,7 +80,7 @@ def mipes_by_activity(mipes: pd.DataFrame, lang: str = "es") -> Figure:
     _need(mipes, ["activity", "share_pct"], "mipes_by_activity.csv")
     d = mipes.sort_values("share_pct")
     fig, ax = _new(figsize=(6.4, 4.8))
-    ax.barh(d["activity"], d["share_pct"], color=OKABE_ITO[0])
+    ax.barh([pi.text(a, lang) for a in d["activity"]], d["share_pct"], color=OKABE_ITO[0])
     for i, v in enumerate(d["share_pct"]):
         ax.text(v + 0.4, i, _pct_label(v), va="center", fontsize=8)
     ax.set_xlabel(_f("mipes_xlabel", lang))
@@ -230,7 +231,7 @@ def network_timeline(timeline: pd.DataFrame, networks: pd.DataFrame, lang: str =
         x = _year(r.date)
         ax.axvline(x, color="#555555", linestyle="--", linewidth=1,
                    label=_f("timeline_event", lang) if j == 0 else None)
-        ax.text(x - 0.05, len(d) + 0.1 + 0.55 * j, _event_label(str(r.event)), fontsize=7.5,
+        ax.text(x - 0.05, len(d) + 0.1 + 0.55 * j, _event_label(pi.text(str(r.event), lang)), fontsize=7.5,
                 ha="right", va="center", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     years = range(int(min(_year(x) for x in timeline.date)), int(end) + 1)
     ax.set_xticks(list(years))
@@ -275,7 +276,7 @@ def chain_indicators_initial_vs_current(indicators: pd.DataFrame, lang: str = "e
         try:
             title = _f(f"ind_{ind}", lang)
         except KeyError:
-            title = str(sub["measure"].iloc[0])
+            title = pi.text(sub["measure"].iloc[0], lang)
         ax.set_title(f"{t('common.chain_' + chain, lang)}: " + "\n".join(textwrap.wrap(title, 28)),
                      fontsize=9, color=CHAIN_COLOURS[chain])
         ax.set_ylim(0, max(sub["high"].max(), sub["value"].max()) * 1.25)
@@ -301,7 +302,7 @@ def methodology_phases(phases: pd.DataFrame, lang: str = "es") -> Figure:
                                     facecolor=colours[r.process], edgecolor="#333333"))
         ax.text(x + w / 2, 1.22, _f("phase_n", lang, n=int(r.phase)), ha="center",
                 fontweight="bold", fontsize=9)
-        ax.text(x + w / 2, 0.6, "\n".join(textwrap.wrap(str(r["name"]), 14)), ha="center",
+        ax.text(x + w / 2, 0.6, "\n".join(textwrap.wrap(pi.text(r["name"], lang), 14)), ha="center",
                 va="center", fontsize=7)
         if i < n - 1:
             ax.add_patch(FancyArrowPatch((x + w + 0.03, 0.7), (x + w + gap - 0.03, 0.7),

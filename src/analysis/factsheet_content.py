@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from analysis import published_i18n as pi  # noqa: E402
 from analysis.effects_figures import plot_member_lines  # noqa: E402
 from analysis.frames import group_key as _key, require_columns as _need  # noqa: E402
 from analysis.labels import t  # noqa: E402
@@ -112,8 +113,9 @@ def projects_table(projects: pd.DataFrame, lang: str = "es",
     ``results=False`` leaves out the reported-results column. Chain tables have no start column.
     """
     d = projects.assign(start=projects["start"].fillna("").astype(str),
-                        name=[published_text(x) for x in projects["name"]],
-                        reported_results=[published_text(x) for x in projects["reported_results"]])
+                        name=[pi.text(published_text(x), lang) for x in projects["name"]],
+                        reported_results=[pi.text(published_text(x), lang)
+                                          for x in projects["reported_results"]])
     cols = {_l("col_type", lang): [_l(f"ptype_{p}", lang) for p in d["project_type"]],
             _l("col_project", lang): d["name"].astype(str).to_numpy(),
             _l("col_start", lang): d["start"].to_numpy(),
@@ -152,7 +154,7 @@ def cofinancing_table(cofinancing: pd.DataFrame, projects: pd.DataFrame, lang: s
             _l("cof_project_label", lang, ptype=_l(f"ptype_{p}", lang), chain=t(f"common.chain_{c}", lang),
                phase=ph)
             for p, c, ph in zip(rows["project_type"], rows["chain"], rows["programme_phase"])],
-        _l("col_funder", lang): [_l("funder_total", lang) if k == "stated_total" else f
+        _l("col_funder", lang): [_l("funder_total", lang) if k == "stated_total" else pi.text(f, lang)
                                  for f, k in zip(rows["funder"], rows["kind"])],
         _l("col_amount", lang): rows["amount"].astype(float).to_numpy(),
         _l("col_currency", lang): rows["currency"].astype(str).to_numpy(),
@@ -213,13 +215,23 @@ def indicators_table(indicators: pd.DataFrame, chain: str, network_id: str | Non
     wide = wide.sort_values(["network_id", "indicator_id"], ascending=[False, True], kind="stable")
     scope = [_l("scope_network", lang) if n else _l("scope_chain", lang) for n in wide["network_id"]]
     return pd.DataFrame({
-        _l("col_indicator", lang): wide["measure"].astype(str).to_numpy(),
+        _l("col_indicator", lang): [_indicator_label(i, m, lang)
+                                    for i, m in zip(wide["indicator_id"], wide["measure"])],
         _l("col_scope", lang): scope,
-        _l("col_unit", lang): wide["unit"].astype(str).to_numpy(),
+        _l("col_unit", lang): [pi.unit(u, lang) for u in wide["unit"]],
         _l("col_initial", lang): wide["initial"].to_numpy(dtype=float),
         _l("col_current", lang): wide["current"].to_numpy(dtype=float),
         _l("col_target", lang): wide["target"].to_numpy(dtype=float),
     })
+
+
+def _indicator_label(indicator_id: str, measure, lang: str) -> str:
+    """The chart's short name of an indicator published before and after ("Milk per cow
+    (l/day)"), not the wording of its first row ("... before the pilots"); else the measure."""
+    try:
+        return t(f"figures.ind_{indicator_id}", lang)
+    except KeyError:
+        return pi.text(measure, lang)
 
 
 def implied_table(implied: pd.DataFrame, chain: str, lang: str = "es") -> pd.DataFrame:
@@ -238,16 +250,18 @@ def implied_table(implied: pd.DataFrame, chain: str, lang: str = "es") -> pd.Dat
                                     for s, lv, note in zip(d["scenario"], d["level"],
                                                            d["note"].fillna("") if "note" in d
                                                            else [""] * len(d))],
-        _l("col_unit", lang): d["unit"].astype(str).to_numpy(),
-        _l("col_pct_range", lang): [_range(lo, hi) if str(st) in computed or pd.notna(lo) else str(st)
+        _l("col_unit", lang): [pi.unit(u, lang) for u in d["unit"]],
+        _l("col_pct_range", lang): [_range(lo, hi, lang=lang) if str(st) in computed or pd.notna(lo) else str(st)
                                     for lo, hi, st in zip(d["pct_low"], d["pct_high"], d["status"])],
     })
 
 
-def _range(lo, hi, decimals: int = 0) -> str:
+def _range(lo, hi, decimals: int = 0, lang: str = "es") -> str:
     if pd.isna(lo) or pd.isna(hi):
         return "–"
     a, b = format_number(lo, decimals), format_number(hi, decimals)
+    if lang != "es":  # English: "+69% to +229%"
+        return f"+{a}%" if a == b else f"+{a}% to +{b}%"
     return f"+{a} %" if a == b else f"+{a} a +{b} %"
 
 
@@ -311,9 +325,9 @@ def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell:
             dec = 1 if pct else (2 if y == "employment_fte" else 0)
             small = members < min_cell or (comp < min_cell and not before_after)
             n_supp += small
-            est = marker if small else _fmt(r["estimate"], dec, pct)
-            ci = marker if small else (_l("ci_format", lang, low=_fmt(r["ci_low"], dec, pct),
-                                          high=_fmt(r["ci_high"], dec, pct))
+            est = marker if small else _fmt(r["estimate"], dec, pct, lang)
+            ci = marker if small else (_l("ci_format", lang, low=_fmt(r["ci_low"], dec, pct, lang),
+                                          high=_fmt(r["ci_high"], dec, pct, lang))
                                        if pd.notna(r["ci_low"]) else "–")
             p = marker if small else _p(r["p_value"])
             rows.append({_l("col_outcome", lang): _l(f"out_{y}", lang),
@@ -323,10 +337,10 @@ def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell:
     return pd.DataFrame(rows), int(n_supp)
 
 
-def _fmt(x, decimals: int, pct: bool = False) -> str:
+def _fmt(x, decimals: int, pct: bool = False, lang: str = "es") -> str:
     if pd.isna(x):
         return "–"
-    return format_number(float(x), decimals) + (" %" if pct else "")
+    return format_number(float(x), decimals) + ((" %" if lang == "es" else "%") if pct else "")
 
 
 def _p(p) -> str:

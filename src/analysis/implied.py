@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import paths, published_i18n
 from analysis.labels import t
 
 EFFECT_COLUMNS = ["chain", "level", "quantity", "unit", "initial_low", "initial_high",
@@ -420,7 +420,8 @@ def stated_changes(claims: pd.DataFrame | None, lang: str = "es") -> list[dict]:
                      "unit": "%", **{c: math.nan for c in EFFECT_COLUMNS[4:10]},
                      "pct_low": float(r["low"]), "pct_high": float(r["high"]),
                      "status": STATUS_OK,
-                     "note": t("implied.n_stated", lang, scope=scope, source=r["source"]),
+                     "note": t("implied.n_stated", lang, scope=scope,
+                               source=published_i18n.source(r["source"], lang)),
                      "scenario": "documento", "consistency": ""})
     return rows
 

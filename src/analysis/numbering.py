@@ -284,13 +284,14 @@ class Report:
 
     def _write_xlsx(self, path: Path, frame: pd.DataFrame, label: str, caption: str,
                     source: str, note: str) -> None:
+        r = lambda key: t(f"report.{key}", self.lang)  # noqa: E731
         info = pd.DataFrame({
-            "campo": ["numero", "titulo", "fuente", "nota"],
-            "valor": [label, caption, source, note],
+            r("xlsx_col_field"): r("xlsx_fields").split(","),
+            r("xlsx_col_value"): [label, caption, source, note],
         })
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            frame.to_excel(xw, sheet_name="tabla", index=False)
-            info.to_excel(xw, sheet_name="info", index=False)
+            frame.to_excel(xw, sheet_name=r("xlsx_sheet_table"), index=False)
+            info.to_excel(xw, sheet_name=r("xlsx_sheet_info"), index=False)
         normalize_xlsx(path)
 
     def _write_index(self) -> None:

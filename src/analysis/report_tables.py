@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis import published_i18n as pi
 from analysis.frames import require_columns as _need
 from analysis.labels import t
 from analysis.report_text import published_text  # noqa: F401  (used below; shared with factsheets)
@@ -65,6 +66,11 @@ def cite(sources) -> str:
     return "; ".join(parts)
 
 
+def cite_in(sources, lang: str = "es") -> str:
+    """``cite`` in the report's language (the document's places translated for English)."""
+    return pi.source(cite(sources), lang)
+
+
 def socioeconomic_table(socio: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     """laredo_socioeconomic.csv with labelled indicators: Indicador, Valor, Unidad, Fuente."""
     _need(socio, ["indicator", "value", "unit", "source"], "laredo_socioeconomic.csv")
@@ -76,8 +82,8 @@ def socioeconomic_table(socio: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
             raise ValueError(f"laredo_socioeconomic.csv row {i + 1}, column 'indicator': no label "
                              f"'ind_{ind}' in i18n/narrative.yaml") from None
     out = pd.DataFrame({"a": labels, "b": [_value(v) for v in socio["value"]],
-                        "c": socio["unit"].to_numpy(),
-                        "d": [cite(s) for s in socio["source"]]})
+                        "c": [pi.unit(u, lang) for u in socio["unit"]],
+                        "d": [cite_in(s, lang) for s in socio["source"]]})
     out.columns = _cols(lang, "indicator", "value", "unit", "source")
     return out
 
@@ -111,9 +117,10 @@ def cofinancing_table(cof: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
                 "currency", "kind", "source"], "cofinancing.csv")
     out = pd.DataFrame({
         "project": [_project_label(r, lang) for r in cof.itertuples()],
-        "funder": [_n("total_row", lang) if f == "total" else f for f in cof["funder"]],
+        "funder": [_n("total_row", lang) if f == "total" else pi.text(f, lang) for f in cof["funder"]],
         "amount": cof["amount"].to_numpy(), "currency": cof["currency"].to_numpy(),
-        "kind": [_n(f"kind_{k}", lang) for k in cof["kind"]], "source": [cite(s) for s in cof["source"]],
+        "kind": [_n(f"kind_{k}", lang) for k in cof["kind"]],
+        "source": [cite_in(s, lang) for s in cof["source"]],
     })
     out.columns = _cols(lang, "project", "funder", "amount", "currency", "kind", "source")
     return out
@@ -150,8 +157,9 @@ def projects_table(projects: pd.DataFrame, networks: pd.DataFrame, lang: str = "
     out = pd.DataFrame({
         "network": grouped["network"],
         "type": [_n(f"ptype_{p}", lang) for p in grouped["project_type"]],
-        "project": [published_text(x) for x in grouped["name"]], "start": grouped["start"],
-        "results": [published_text(x) for x in grouped["reported_results"]],
+        "project": [pi.text(published_text(x), lang) for x in grouped["name"]],
+        "start": grouped["start"],
+        "results": [pi.text(published_text(x), lang) for x in grouped["reported_results"]],
     })
     out.columns = _cols(lang, "network", "type", "project", "start", "results")
     return out
@@ -166,11 +174,12 @@ def chain_indicator_table(indicators: pd.DataFrame, networks: pd.DataFrame, chai
     d = indicators[indicators["chain"] == chain].reset_index(drop=True)
     scope = _network_names(networks, d["network_id"], lang, "chain_indicators.csv")
     out = pd.DataFrame({
-        "indicator": d["measure"], "scope": scope,
+        "indicator": [pi.text(m, lang) for m in d["measure"]], "scope": scope,
         "period": [_n(f"period_{p}", lang) for p in d["period"]],
         "value": [_value(v) for v in d["value"]],
         "range": ["" if lo == hi else f"{_value(lo)}–{_value(hi)}" for lo, hi in zip(d["low"], d["high"])],
-        "unit": d["unit"], "source": [cite(s) for s in d["source"]],
+        "unit": [pi.unit(u, lang) for u in d["unit"]],
+        "source": [cite_in(s, lang) for s in d["source"]],
     })
     out.columns = _cols(lang, "indicator", "scope", "period", "value", "range", "unit", "source")
     return out
@@ -186,10 +195,11 @@ def failed_checks_table(audit: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
                          f"is not True/False")
     d = audit[~passed.astype(bool)].reset_index(drop=True)
     out = pd.DataFrame({
-        "rule": [_n(f"rule_{r}", lang) for r in d["rule"]], "what": d["description"],
+        "rule": [_n(f"rule_{r}", lang) for r in d["rule"]],
+        "what": [pi.inline(x, lang) for x in d["description"]],
         "expected": [audit_value(v, lang) for v in d["expected"]],
         "found": [audit_value(v, lang) for v in d["found"]],
-        "source": [cite(s) for s in d["sources"]],
+        "source": [cite_in(s, lang) for s in d["sources"]],
     })
     out.columns = _cols(lang, "rule", "what", "expected", "found", "source")
     return out
@@ -213,7 +223,7 @@ def implied_table(implied: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
         "level": [_n(f"level_{v}", lang) for v in d["level"]],
         "quantity": [t(f"figures.q_{q}", lang) for q in d["quantity"]],
         "scenario": [_n(f"scenario_{s}", lang) for s in d["scenario"]],
-        "unit": d["unit"],
+        "unit": [pi.unit(u, lang) for u in d["unit"]],
         "initial": [_range(a, b) for a, b in zip(d["initial_low"], d["initial_high"])],
         "current": [_range(a, b) for a, b in zip(d["current_low"], d["current_high"])],
         "change_pct": [_range(a, b) for a, b in zip(d["pct_low"], d["pct_high"])],
@@ -231,7 +241,7 @@ def assumptions_table(assumptions: pd.DataFrame, lang: str = "es") -> pd.DataFra
     out = pd.DataFrame({"chain": [chain_label(c, lang) for c in assumptions["chain"]],
                         "assumption": assumptions["assumption"],
                         "value": assumptions["value"].astype(str),
-                        "source": [cite(s) for s in assumptions["source"]]})
+                        "source": [cite_in(s, lang) for s in assumptions["source"]]})
     out.columns = _cols(lang, "chain", "assumption", "value", "source")
     return out
 
@@ -315,9 +325,9 @@ def findings_table(findings: pd.DataFrame, networks: pd.DataFrame, lang: str = "
 
     out = pd.DataFrame({
         "severity": [_n(f"severity_{s}", lang) for s in findings["severity"]],
-        "what": [_plain(d, names) for d in findings["description"]],
+        "what": [pi.inline(_plain(d, names), lang) for d in findings["description"]],
         "values": [values(v, r) for v, r in zip(findings["values"], rules)],
-        "source": [cite(s) for s in findings["sources"]],
+        "source": [cite_in(s, lang) for s in findings["sources"]],
         "n_checks": findings["n_checks"].astype(int),
     })
     out.columns = _cols(lang, "severity", "what", "values_found", "source", "n_checks")

@@ -34,8 +34,8 @@ def published_text(text) -> str:
     return " ".join(_TRANSCRIPTION_NOTE.sub("", str(text)).split())
 
 
-def load_report_config(path: Path | str) -> dict:
-    """``source_name``, ``synthetic`` and ``min_cell`` of a survey config YAML."""
+def load_report_config(path: Path | str, lang: str = "es") -> dict:
+    """``source_name`` (in ``lang``), ``synthetic`` and ``min_cell`` of a survey config YAML."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"config {path} does not exist")
@@ -49,7 +49,9 @@ def load_report_config(path: Path | str) -> dict:
     if not data.get("source_name"):
         raise ValueError(f"{path}: key 'source_name' is missing or empty")
     out = {k: data.get(k, v) for k, v in CONFIG_DEFAULTS.items()}
-    out["source_name"] = str(data["source_name"])
+    from analysis.published_i18n import source_name
+
+    out["source_name"] = source_name(data, lang)
     if not isinstance(out["synthetic"], bool):
         raise ValueError(f"{path}: key 'synthetic' must be true or false, got {out['synthetic']!r}")
     if isinstance(out["min_cell"], bool) or not isinstance(out["min_cell"], int) or out["min_cell"] < 1:

@@ -7,6 +7,8 @@ DataFrame out) except :func:`load_processed` and :func:`read_settings`.
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -27,8 +29,11 @@ KEY_COLUMNS = ("producer_id", "network_id", "cluster_id", "sector", "chain", "se
                "programme_phase", "cohort_year", "round", "year")
 
 
-def read_settings(config_path) -> dict:
-    """``synthetic``, ``min_cell``, ``source_name``, ``price_year`` from a survey YAML config."""
+def read_settings(config_path, lang: str = "es") -> dict:
+    """``synthetic``, ``min_cell``, ``source_name`` (in ``lang``), ``price_year`` from a survey
+    YAML config."""
+    from analysis.published_i18n import source_name
+
     path = Path(config_path)
     if not path.exists():
         raise FileNotFoundError(f"survey config not found: {path}")
@@ -43,7 +48,8 @@ def read_settings(config_path) -> dict:
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ValueError(f"{path}: key 'min_cell' must be a positive integer, got {min_cell!r}")
     return {"synthetic": bool(raw.get("synthetic", False)), "min_cell": min_cell,
-            "source_name": str(raw.get("source_name", path.stem)), "price_year": raw.get("price_year")}
+            "source_name": source_name({**raw, "source_name": raw.get("source_name", path.stem)}, lang),
+            "price_year": raw.get("price_year")}
 
 
 def load_processed(processed_dir) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -151,11 +157,17 @@ def missingness_wide(miss: pd.DataFrame) -> pd.DataFrame:
 
 
 def duplicate_entries(log: pd.DataFrame) -> pd.DataFrame:
-    """Duplicate producer-round records found while cleaning, counted per file, sheet and action."""
+    """Duplicate producer-round records found while cleaning, counted per survey round and action.
+
+    The round is the year in the sheet's name ("Final 2011" -> "2011"; a sheet without a year
+    keeps its name). File paths and sheet names are internal and are not published.
+    """
     dup = log[log["rule"].astype(str).str.startswith("duplicate")]
     if dup.empty:
-        return pd.DataFrame(columns=["file", "sheet", "action", "entries"])
-    return dup.groupby(["file", "sheet", "action"]).size().rename("entries").reset_index()
+        return pd.DataFrame(columns=["round", "action", "entries"])
+    rounds = dup["sheet"].astype(str).map(lambda s: (re.findall(r"(?:19|20)\d{2}", s) or [s])[-1])
+    return (dup.assign(round=rounds).groupby(["round", "action"]).size().rename("entries")
+            .reset_index())
 
 
 def panel_duplicates(panel: pd.DataFrame) -> int:
