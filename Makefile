@@ -28,7 +28,19 @@ B := build
 R := $(B)/stage
 PUBLISH_DIR := reports
 STAMP := $(VENV)/.installed
-BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(P)
+# Each language edition has its own processed and build folders (the audit, the effects notes and
+# the tables are written in the edition's language): Spanish in $(P) and $(B), English in
+# $(P)/en and $(B)/en; both stage into $(R).
+ifeq ($(LANG_REPORT),es)
+PL := $(P)
+BL := $(B)
+else
+PL := $(P)/$(LANG_REPORT)
+BL := $(B)/$(LANG_REPORT)
+endif
+# make report builds both editions, unless LANG_REPORT is given (then only that one).
+LANGS ?= $(if $(filter command line environment,$(origin LANG_REPORT)),$(LANG_REPORT),es en)
+BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(PL)
 
 # Inputs of each step (a change re-runs only the steps downstream of it).
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
@@ -88,54 +100,54 @@ setup: $(STAMP) ## create the virtual environment and the Jupyter kernel
 
 # --- pipeline --------------------------------------------------------------------------------
 # The data source (DATA) is recorded so switching configs re-runs the survey steps.
-$(P)/data_source.txt: FORCE
-	@mkdir -p $(P)
+$(PL)/data_source.txt: FORCE
+	@mkdir -p $(PL)
 	@echo "$(abspath $(DATA))" | cmp -s - $@ 2>/dev/null || echo "$(abspath $(DATA))" > $@
 
 # The report language is recorded too, so switching LANG_REPORT rebuilds what it changes.
-$(P)/report_lang.txt: FORCE
-	@mkdir -p $(P)
+$(PL)/report_lang.txt: FORCE
+	@mkdir -p $(PL)
 	@echo "$(LANG_REPORT)" | cmp -s - $@ 2>/dev/null || echo "$(LANG_REPORT)" > $@
 
 # Steps are keyed by content, not by modification time (analysis.hashstamp): each step depends on
 # $(H)/<step>.in, rewritten only when the bytes of what the step reads change (a file touched but
 # unchanged re-runs nothing), and on $(H)/<step>.out, rewritten when the files the step wrote no
 # longer match the hashes its stamp recorded (a notebook run by hand over data/processed).
-H    := $(B)/hash
+H    := $(BL)/hash
 HASH := @$(PY) -m analysis.hashstamp
-PUBLISHED_OUT := $(addprefix $(P)/,audit.csv audit_findings.csv conclusions.csv implied_effects.csv \
+PUBLISHED_OUT := $(addprefix $(PL)/,audit.csv audit_findings.csv conclusions.csv implied_effects.csv \
                  implied_assumptions.csv implied_checks.csv)
-PANEL_OUT     := $(addprefix $(P)/,panel.parquet cleaning_log.csv cleaning_summary.json)
-EFFECTS_OUT   := $(P)/effects.csv
+PANEL_OUT     := $(addprefix $(PL)/,panel.parquet cleaning_log.csv cleaning_summary.json)
+EFFECTS_OUT   := $(PL)/effects.csv
 
 $(H)/published.in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS)
+	$(HASH) inputs $@ -- notebooks/01_published_audit.ipynb $(PL)/report_lang.txt $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS)
 $(H)/panel.in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
+	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(PL)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
 	  $(SURVEY_SRC) data/raw/published/networks.csv
 $(H)/effects.in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(P)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py
+	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py
 $(H)/published.out: FORCE | $(STAMP)
-	$(HASH) outputs $@ $(P)/published.stamp -- $(PUBLISHED_OUT)
+	$(HASH) outputs $@ $(PL)/published.stamp -- $(PUBLISHED_OUT)
 $(H)/panel.out: FORCE | $(STAMP)
-	$(HASH) outputs $@ $(P)/panel.stamp -- $(PANEL_OUT)
+	$(HASH) outputs $@ $(PL)/panel.stamp -- $(PANEL_OUT)
 $(H)/effects.out: FORCE | $(STAMP)
-	$(HASH) outputs $@ $(P)/effects.stamp -- $(EFFECTS_OUT)
+	$(HASH) outputs $@ $(PL)/effects.stamp -- $(EFFECTS_OUT)
 
 # 1. Published figures: consistency audit and document-implied effects.
-$(P)/published.stamp: notebooks/01_published_audit.ipynb $(P)/report_lang.txt $(H)/published.in $(H)/published.out | $(STAMP)
-	$(BUILD_NB) $< --executed $(B)/01_published_audit.ipynb --no-render --lang $(LANG_REPORT)
+$(PL)/published.stamp: notebooks/01_published_audit.ipynb $(PL)/report_lang.txt $(H)/published.in $(H)/published.out | $(STAMP)
+	$(BUILD_NB) $< --executed $(BL)/01_published_audit.ipynb --no-render --lang $(LANG_REPORT)
 	$(HASH) record $@ -- $(PUBLISHED_OUT)
 
 # 2. Survey: read, validate, clean, pseudonymize.
-$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(H)/panel.in $(H)/panel.out | $(STAMP)
-	$(BUILD_NB) $< --executed $(B)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
+$(PL)/panel.stamp: notebooks/02_clean_survey.ipynb $(PL)/data_source.txt $(H)/panel.in $(H)/panel.out | $(STAMP)
+	$(BUILD_NB) $< --executed $(BL)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
 	$(HASH) record $@ -- $(PANEL_OUT)
 
 # 3. Effects: before-after, DiD with wild cluster bootstrap, Callaway-Sant'Anna.
-$(P)/effects.stamp: notebooks/03_estimate_effects.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(H)/effects.in \
+$(PL)/effects.stamp: notebooks/03_estimate_effects.ipynb $(PL)/panel.stamp $(PL)/report_lang.txt $(H)/effects.in \
                    $(H)/effects.out | $(STAMP)
-	$(BUILD_NB) $< --executed $(B)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
+	$(BUILD_NB) $< --executed $(BL)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
 	$(HASH) record $@ -- $(EFFECTS_OUT)
 
 # --- reports ---------------------------------------------------------------------------------
@@ -158,13 +170,13 @@ $(H)/main-$(LANG_REPORT).in: FORCE | $(STAMP)
 $(H)/quality-$(LANG_REPORT).in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py)
 
-$(MAIN).pdf: notebooks/report_main.ipynb $(P)/published.stamp $(P)/effects.stamp $(H)/main-$(LANG_REPORT).in | $(STAMP)
-	$(BUILD_NB) $< --executed $(B)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \
+$(MAIN).pdf: notebooks/report_main.ipynb $(PL)/published.stamp $(PL)/effects.stamp $(H)/main-$(LANG_REPORT).in | $(STAMP)
+	$(BUILD_NB) $< --executed $(BL)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \
 	  --reports-dir $(EDITION) -p config_path "$(abspath $(DATA))" \
 	  --title-key report.title_main --subtitle-key report.subtitle_main
 
-$(QUALITY).pdf: notebooks/data_quality.ipynb $(P)/panel.stamp $(P)/report_lang.txt $(H)/quality-$(LANG_REPORT).in | $(STAMP)
-	$(BUILD_NB) $< --executed $(B)/data_quality.ipynb --html $(QUALITY).html --pdf $@ --lang $(LANG_REPORT) \
+$(QUALITY).pdf: notebooks/data_quality.ipynb $(PL)/panel.stamp $(PL)/report_lang.txt $(H)/quality-$(LANG_REPORT).in | $(STAMP)
+	$(BUILD_NB) $< --executed $(BL)/data_quality.ipynb --html $(QUALITY).html --pdf $@ --lang $(LANG_REPORT) \
 	  --reports-dir $(EDITION) -p config_path "$(abspath $(DATA))" \
 	  --title-key report.title_quality --subtitle-key report.subtitle_quality
 
@@ -177,11 +189,14 @@ FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py sr
 # them (imports paid once per worker, not once per factsheet).
 $(H)/fichas-$(LANG_REPORT).in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/factsheet.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC)
-$(FACTSHEETS) &: notebooks/factsheet.ipynb $(P)/effects.stamp $(P)/published.stamp $(H)/fichas-$(LANG_REPORT).in | $(STAMP)
+$(FACTSHEETS) &: notebooks/factsheet.ipynb $(PL)/effects.stamp $(PL)/published.stamp $(H)/fichas-$(LANG_REPORT).in | $(STAMP)
 	@$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))" \
-	  --processed-dir $(P) --reports-dir $(EDITION) --build-dir $(B)/fichas
+	  --processed-dir $(PL) --reports-dir $(EDITION) --build-dir $(BL)/fichas
 
 ALL_REPORTS := $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS)
+.PHONY: editions
+editions:
+	@for l in $(LANGS); do $(MAKE) --no-print-directory -j$(JOBS) all-reports LANG_REPORT=$$l || exit $$?; done
 .PHONY: all-reports
 all-reports: $(ALL_REPORTS)
 	@:
@@ -193,8 +208,8 @@ report: $(STAMP) ## build every report (HTML + PDF) on DATA, in parallel over JO
 	@$(PY) -m analysis.survey.preflight "$(DATA)"
 	@$(PY) -m analysis.publish --stage $(R) --to $(PUBLISH_DIR) --lock $(B)/report.lock \
 	  --manifest $(P)/manifest.json --processed-dir $(P) -- \
-	  $(MAKE) --no-print-directory -j$(JOBS) all-reports
-	@echo "[report] up to date: $(PUBLISH_DIR)/ (main report, data-quality report, $(words $(FACTSHEETS)) factsheets)"
+	  $(MAKE) --no-print-directory editions
+	@echo "[report] up to date: $(PUBLISH_DIR)/ (editions: $(LANGS); each a main report, a data-quality report and $(words $(FACTSHEETS)) factsheets)"
 
 reports: report
 
