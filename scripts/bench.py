@@ -8,14 +8,19 @@ Measured in one run, on this machine:
   3. warm no-op (`make report` again);
   4. rebuild after touching one raw file (data/raw/published/networks.csv);
   5. time per stage (papermill, HTML, PDF) summed over the cold build, from build/timings.jsonl;
-  6. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
+  6. the factsheet fan-out (every factsheet, on the processed data of the build) into temporary
+     folders, with 2 local processes and with a 2-worker Dask LocalCluster: wall time of each
+     (interpreter and cluster start included) and how many outputs are byte-identical between them;
+  7. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
      cluster bootstrap (999 draws), time and peak memory, each in a fresh process.
 The build part rewrites reports/ and data/processed/ in place (it is the real build).
+`--skip-build --sizes` (no sizes) runs the fan-out rows only; `--skip-fanout` leaves them out.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -84,6 +89,44 @@ def build_benchmark() -> dict:
     return out
 
 
+FANOUT_JOBS = 2
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fanout_benchmark(jobs: int = FANOUT_JOBS) -> dict:
+    """Every factsheet built twice into temporary folders: local processes, then Dask LocalCluster."""
+    processed = ROOT / "data" / "processed"
+    if not (processed / "effects.csv").exists():
+        sh("make report")  # the factsheets read the processed data of a build
+    out, hashes = {"jobs": jobs}, {}
+    for backend in ("local", "dask"):
+        with tempfile.TemporaryDirectory(prefix=f"bench-fanout-{backend}-") as tmp:
+            out[f"{backend}_s"] = sh(f"{PY} -m analysis.factsheets --jobs {jobs} --executor {backend} "
+                                     f"--config {ROOT / 'config' / 'demo.yaml'} --processed-dir {processed} "
+                                     f"--reports-dir {tmp}/reports --build-dir {tmp}/build")
+            hashes[backend] = tree_hashes(Path(tmp) / "reports" / "fichas")
+        print(f"  fan-out {backend} done", file=sys.stderr)
+    names = set(hashes["local"]) | set(hashes["dask"])
+    out["total"] = len(names)
+    out["identical"] = sum(hashes["local"].get(n) == hashes["dask"].get(n) for n in names)
+    out["factsheets"] = sum(n.endswith(".pdf") and "/" not in n for n in hashes["local"])
+    return out
+
+
+def print_fanout_rows(f: dict) -> None:
+    n, j = f["factsheets"], f["jobs"]
+    print(f"| factsheet fan-out ({n} factsheets), {j} local processes | {f['local_s']:.1f} s | |")
+    print(f"| factsheet fan-out ({n} factsheets), Dask LocalCluster of {j} workers (start included) | "
+          f"{f['dask_s']:.1f} s | |")
+    ok = "met" if f["identical"] == f["total"] else "MISSED"
+    print(f"| fan-out outputs byte-identical, local vs Dask (sha256) | {f['identical']}/{f['total']} | "
+          f"all ({ok}) |")
+
+
 SCALE_CODE = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
@@ -124,11 +167,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--skip-fanout", action="store_true", help="leave out the factsheet fan-out rows")
     args = parser.parse_args()
 
     print("Benchmark on", os.uname().nodename, f"({os.cpu_count()} cores)")
+    fanout = None
     if not args.skip_build:
         b = build_benchmark()
+        fanout = None if args.skip_fanout else fanout_benchmark()
         print("\n| build measure | value | target |\n|---|---|---|")
         print(f"| floor: bare papermill run of an empty notebook | {b['floor_s']:.2f} s | |")
         print(f"| cold full build ({b['notebooks']} notebooks, venv present) | {b['cold_s']:.1f} s | |")
@@ -144,8 +190,14 @@ def main() -> None:
               f"{b['touch_minor_s']:.1f} s | |")
         for stage in ("papermill", "html", "pdf"):
             print(f"| stage total: {stage} (summed over processes) | {b[f'stage_{stage}_s']:.1f} s | |")
+        if fanout:
+            print_fanout_rows(fanout)
         stages = {s: b[f"stage_{s}_s"] for s in ("papermill", "html", "pdf")}
         print(f"\nDominant stage: {max(stages, key=stages.get)}")
+    elif not args.skip_fanout:
+        fanout = fanout_benchmark()
+        print("\n| fan-out measure | value | target |\n|---|---|---|")
+        print_fanout_rows(fanout)
     if args.sizes:
         print("\n| producer-rounds | method | seconds | peak memory GB | target |\n|---|---|---|---|---|")
         for r in scale_benchmark(args.sizes):
