@@ -94,3 +94,30 @@ def test_dask_local_cluster_gives_the_same_results_and_failures(monkeypatch):
             fan_out([Task(k, fail_on, {"x": x, "bad": 2}) for k, x in (("a", 1), ("b", 2))],
                     backend="dask", client=client, stream=io.StringIO())
         assert info.value.failures == {"b": "ValueError: no 2"} and info.value.results == {"a": 1}
+
+
+def test_factsheets_cli_exits_non_zero_naming_the_failed_unit(monkeypatch, capsys):
+    from analysis import factsheets
+
+    def failing_build_all(*args, **kwargs):
+        raise FanOutError("factsheets", {"lacteos_x": "ValueError: networks.csv: no row"}, {"mango": ("ficha_mango", {})})
+
+    monkeypatch.setattr(factsheets, "build_all", failing_build_all)
+    assert factsheets.main(["--executor", "dask", "--jobs", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "1 of 2 task(s) failed" in err and "lacteos_x: ValueError: networks.csv: no row" in err
+
+
+def test_a_unit_folder_is_replaced_by_renames_only(tmp_path):
+    from analysis.factsheets import _replace_dir, remove_partial_outputs
+
+    target, new = tmp_path / "unit", tmp_path / ".unit.x.tmp" / "fichas" / "unit"
+    (target / "tablas").mkdir(parents=True)
+    (target / "tablas" / "tabla_01_old.csv").write_text("old")
+    (new / "tablas").mkdir(parents=True)
+    (new / "tablas" / "tabla_01_new.csv").write_text("new")
+    _replace_dir(new, target)
+    assert [p.name for p in (target / "tablas").iterdir()] == ["tabla_01_new.csv"]
+    (tmp_path / ".other.y.tmp").mkdir()
+    remove_partial_outputs(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unit"]

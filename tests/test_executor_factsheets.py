@@ -23,7 +23,7 @@ import pytest
 from analysis import paths
 from analysis.executor import FanOutError
 from analysis.factsheets import build_all, units
-from analysis.reproducible import pin_build_date
+from analysis.reproducible import build_epoch
 
 pytestmark = [pytest.mark.dask, pytest.mark.e2e]
 
@@ -54,16 +54,19 @@ def chosen():
 @pytest.fixture(scope="module")
 def both_ways(tmp_path_factory, processed, chosen):
     pytest.importorskip("distributed")
-    pin_build_date()
     tmp = tmp_path_factory.mktemp("fanout")
     local_log, dask_log = io.StringIO(), io.StringIO()
-    build_all(2, "es", CONFIG, out_dir=tmp / "local" / "fichas", build_dir=tmp / "local-build",
-              processed_dir=processed, executor="local", todo=chosen, stream=local_log)
     bogus = {"unit_kind": "network", "unit_id": "no_such_network", "title": "Ficha: red inexistente"}
-    with pytest.raises(FanOutError) as failed:
-        build_all(2, "es", CONFIG, out_dir=tmp / "dask" / "fichas", build_dir=tmp / "dask-build",
-                  processed_dir=processed, executor="dask", todo=[chosen[0], bogus, chosen[1]],
-                  stream=dask_log)
+    with pytest.MonkeyPatch.context() as mp:
+        epoch = build_epoch()
+        if epoch is not None:  # one build date for both runs (the variable is restored afterwards)
+            mp.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        build_all(2, "es", CONFIG, out_dir=tmp / "local" / "fichas", build_dir=tmp / "local-build",
+                  processed_dir=processed, executor="local", todo=chosen, stream=local_log)
+        with pytest.raises(FanOutError) as failed:
+            build_all(2, "es", CONFIG, out_dir=tmp / "dask" / "fichas", build_dir=tmp / "dask-build",
+                      processed_dir=processed, executor="dask", todo=[chosen[0], bogus, chosen[1]],
+                      stream=dask_log)
     return {"tmp": tmp, "failed": failed.value, "local_log": local_log.getvalue(),
             "dask_log": dask_log.getvalue()}
 

@@ -45,7 +45,8 @@ def units(raw_dir: Path | None = None, lang: str = "es") -> list[dict]:
 
 
 def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_dir: Path,
-               processed_dir: Path | None = None) -> tuple[str, dict]:
+               processed_dir: Path | None = None, raw_dir: Path | None = None,
+               notebook: Path | None = None) -> tuple[str, dict]:
     """Build one factsheet: a self-contained task (inputs and outputs by path) that any worker,
     local or on a Dask cluster, can run.
 
@@ -69,8 +70,10 @@ def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_d
             params["config_path"] = config
         if processed_dir:
             params["processed_dir"] = str(Path(processed_dir).resolve())
+        if raw_dir:
+            params["raw_dir"] = str(Path(raw_dir).resolve())
         timings = run(
-            NOTEBOOK,
+            Path(notebook or NOTEBOOK),
             build_dir / f"{stem}.ipynb",
             work / f"{stem}.html",
             work / f"{stem}.pdf",
@@ -110,12 +113,13 @@ def remove_partial_outputs(out_dir: Path) -> None:
 
 def tasks(todo: list[dict], lang: str, config: str | None, out_dir: Path, build_dir: Path,
           processed_dir: Path | None = None) -> list[Task]:
-    """One task per factsheet, keyed by its unit id; every argument a plain value or a path."""
+    """One task per factsheet, keyed by its unit id; every input and output an absolute path
+    (the notebook, raw and processed data, config, output folders), so any worker can run it."""
     out_dir, build_dir = Path(out_dir).resolve(), Path(build_dir).resolve()
-    processed_dir = Path(processed_dir).resolve() if processed_dir else None
+    processed_dir = Path(processed_dir or paths.DATA_PROCESSED).resolve()
     return [Task(u["unit_id"], _build_one,
                  {"unit": u, "lang": lang, "config": config, "out_dir": out_dir, "build_dir": build_dir,
-                  "processed_dir": processed_dir})
+                  "processed_dir": processed_dir, "raw_dir": paths.DATA_RAW, "notebook": NOTEBOOK})
             for u in todo]
 
 
