@@ -105,7 +105,7 @@ class Progress:
         self._write(f"\r\x1b[K{self._line()}" if self.tty else self._line() + "\n")
 
     def close(self, summary: str) -> None:
-        self._write((f"\r\x1b[K" if self.tty else "") + f"[{self.label}] {summary}\n")
+        self._write(("\r\x1b[K" if self.tty else "") + f"[{self.label}] {summary}\n")
 
 
 def _local(tasks: list[Task], jobs: int, env: dict) -> Iterator[tuple[Task, Any, str | None]]:
