@@ -20,6 +20,10 @@ KERNEL := redes-laredo
 DATA   ?= config/demo.yaml
 LANG_REPORT ?= es
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+# Factsheet fan-out: EXECUTOR=local (process pool of JOBS) or dask (SCHEDULER=tcp://host:8786, or a
+# LocalCluster of JOBS workers on this machine when SCHEDULER is empty). Same outputs either way.
+EXECUTOR  ?= local
+SCHEDULER ?=
 
 P := data/processed
 B := build
@@ -63,6 +67,7 @@ SURVEY_FILES  := $(shell test -x $(PY) && $(PY) -m analysis.survey.sources $(DAT
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "  variables: DATA=config/<source>.yaml (default $(DATA)), LANG_REPORT=es|en, JOBS=$(JOBS)"
+	@echo "             EXECUTOR=local|dask (factsheet fan-out), SCHEDULER=tcp://host:8786 (with dask)"
 
 # --- environment ---------------------------------------------------------------------------
 # uv installs the pinned requirements in seconds (pip is the fallback when uv cannot be had).
@@ -183,14 +188,15 @@ $(QUALITY).pdf: notebooks/data_quality.ipynb $(PL)/panel.stamp $(PL)/report_lang
 # One factsheet per network (ids read from Tabla N°02's CSV) and per chain.
 UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
 FACTSHEETS := $(UNITS:%=$(EDITION)/fichas/$(FICHA)%.pdf)
-FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/factsheet_content.py src/analysis/effects_figures.py \
-                 src/analysis/report_text.py
-# All factsheets share the same inputs, so they are one grouped target: one process pool builds
-# them (imports paid once per worker, not once per factsheet).
+FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/executor.py src/analysis/factsheet_content.py \
+                 src/analysis/effects_figures.py src/analysis/report_text.py
+# All factsheets share the same inputs, so they are one grouped target: one fan-out builds them
+# (EXECUTOR=local: a process pool, imports paid once per worker; EXECUTOR=dask: Dask distributed).
 $(H)/fichas-$(LANG_REPORT).in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/factsheet.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC)
 $(FACTSHEETS) &: notebooks/factsheet.ipynb $(PL)/effects.stamp $(PL)/published.stamp $(H)/fichas-$(LANG_REPORT).in | $(STAMP)
-	@$(PY) -m analysis.factsheets --jobs $(JOBS) --lang $(LANG_REPORT) --config "$(abspath $(DATA))" \
+	@$(PY) -m analysis.factsheets --jobs $(JOBS) --executor $(EXECUTOR) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+	  --lang $(LANG_REPORT) --config "$(abspath $(DATA))" \
 	  --processed-dir $(PL) --reports-dir $(EDITION) --build-dir $(BL)/fichas
 
 ALL_REPORTS := $(MAIN).pdf $(QUALITY).pdf $(FACTSHEETS)

@@ -8,14 +8,21 @@ Measured in one run, on this machine:
   3. warm no-op (`make report` again);
   4. rebuild after touching one raw file (data/raw/published/networks.csv);
   5. time per stage (papermill, HTML, PDF) summed over the cold build, from build/timings.jsonl;
-  6. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
+  6. the factsheet fan-out (every factsheet, on the processed data of the build) into temporary
+     folders, with 2 local processes and with a 2-worker Dask LocalCluster: wall time of each
+     (interpreter and cluster start included) and how many outputs are byte-identical between them;
+  7. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
      cluster bootstrap (999 draws), time and peak memory, each in a fresh process.
 The build part rewrites reports/ and data/processed/ in place (it is the real build).
+`--skip-build` keeps the fan-out rows (on the data/processed there is), so `--skip-build --sizes`
+(no sizes) runs them alone; `--skip-fanout` leaves them out. The machine may be shared: the
+fan-out times vary with its load (`--fanout-repeats 2` reports the faster of two rounds).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -31,9 +38,10 @@ TARGETS = {"full_over_floor": 2.5, "noop_s": 1.0, "clustered_1e6_s": 10.0, "clus
            "wild_1e6_s": 60.0}
 
 
-def sh(cmd: str) -> float:
+def sh(cmd: str, env: dict | None = None) -> float:
     start = time.perf_counter()
-    res = subprocess.run(cmd, shell=True, cwd=ROOT, capture_output=True, text=True)
+    res = subprocess.run(cmd, shell=True, cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, **env} if env else None)
     secs = time.perf_counter() - start
     if res.returncode != 0:
         sys.stderr.write(res.stdout[-3000:] + res.stderr[-3000:])
@@ -84,6 +92,53 @@ def build_benchmark() -> dict:
     return out
 
 
+FANOUT_JOBS = 2
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fanout_benchmark(jobs: int = FANOUT_JOBS, repeats: int = 1) -> dict:
+    """Every factsheet built into temporary folders with local processes, then on a Dask
+    LocalCluster (``repeats`` rounds, alternating; the fastest round of each is reported)."""
+    from analysis.reproducible import build_epoch
+
+    processed = ROOT / "data" / "processed"
+    if not (processed / "effects.csv").exists():
+        sh("make report")  # the factsheets read the processed data of a build
+    # one build date for both backends, even if a commit lands while the benchmark runs
+    epoch = build_epoch()
+    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else None
+    out, hashes, times = {"jobs": jobs}, {}, {"local": [], "dask": []}
+    for _ in range(max(1, repeats)):
+        for backend in ("local", "dask"):
+            with tempfile.TemporaryDirectory(prefix=f"bench-fanout-{backend}-") as tmp:
+                times[backend].append(sh(
+                    f"{PY} -m analysis.factsheets --jobs {jobs} --executor {backend} "
+                    f"--config {ROOT / 'config' / 'demo.yaml'} --processed-dir {processed} "
+                    f"--reports-dir {tmp}/reports --build-dir {tmp}/build", env=env))
+                hashes[backend] = tree_hashes(Path(tmp) / "reports" / "fichas")
+            print(f"  fan-out {backend} done ({times[backend][-1]:.1f} s)", file=sys.stderr)
+    out["local_s"], out["dask_s"] = min(times["local"]), min(times["dask"])
+    names = set(hashes["local"]) | set(hashes["dask"])
+    out["total"] = len(names)
+    out["identical"] = sum(hashes["local"].get(n) == hashes["dask"].get(n) for n in names)
+    out["factsheets"] = sum(n.endswith(".pdf") and "/" not in n for n in hashes["local"])
+    return out
+
+
+def print_fanout_rows(f: dict) -> None:
+    n, j = f["factsheets"], f["jobs"]
+    print(f"| factsheet fan-out ({n} factsheets), {j} local processes | {f['local_s']:.1f} s | |")
+    print(f"| factsheet fan-out ({n} factsheets), Dask LocalCluster of {j} workers (start included) | "
+          f"{f['dask_s']:.1f} s | |")
+    ok = "met" if f["identical"] == f["total"] else "MISSED"
+    print(f"| fan-out outputs byte-identical, local vs Dask (sha256) | {f['identical']}/{f['total']} | "
+          f"all ({ok}) |")
+
+
 SCALE_CODE = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
@@ -124,11 +179,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--skip-fanout", action="store_true", help="leave out the factsheet fan-out rows")
+    parser.add_argument("--fanout-repeats", type=int, default=1,
+                        help="rounds of the fan-out on each backend (the fastest is reported)")
     args = parser.parse_args()
 
     print("Benchmark on", os.uname().nodename, f"({os.cpu_count()} cores)")
+    fanout = None
     if not args.skip_build:
         b = build_benchmark()
+        fanout = None if args.skip_fanout else fanout_benchmark(repeats=args.fanout_repeats)
         print("\n| build measure | value | target |\n|---|---|---|")
         print(f"| floor: bare papermill run of an empty notebook | {b['floor_s']:.2f} s | |")
         print(f"| cold full build ({b['notebooks']} notebooks, venv present) | {b['cold_s']:.1f} s | |")
@@ -144,8 +204,14 @@ def main() -> None:
               f"{b['touch_minor_s']:.1f} s | |")
         for stage in ("papermill", "html", "pdf"):
             print(f"| stage total: {stage} (summed over processes) | {b[f'stage_{stage}_s']:.1f} s | |")
+        if fanout:
+            print_fanout_rows(fanout)
         stages = {s: b[f"stage_{s}_s"] for s in ("papermill", "html", "pdf")}
         print(f"\nDominant stage: {max(stages, key=stages.get)}")
+    elif not args.skip_fanout:
+        fanout = fanout_benchmark(repeats=args.fanout_repeats)
+        print("\n| fan-out measure | value | target |\n|---|---|---|")
+        print_fanout_rows(fanout)
     if args.sizes:
         print("\n| producer-rounds | method | seconds | peak memory GB | target |\n|---|---|---|---|---|")
         for r in scale_benchmark(args.sizes):

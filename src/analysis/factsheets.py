@@ -1,19 +1,24 @@
 """Factsheets: the notebook ``notebooks/factsheet.ipynb`` executed once per network and per chain.
 
-``python -m analysis.factsheets --jobs 2`` runs them over a process pool and prints one progress
-line per finished factsheet. Outputs: ``reports/fichas/ficha_<unit>.html`` and ``.pdf``.
+``python -m analysis.factsheets --jobs 2`` runs them over a local process pool;
+``--executor dask`` over Dask distributed (a LocalCluster of ``--jobs`` workers, or the cluster at
+``--scheduler tcp://host:8786``), with the same outputs byte for byte (:mod:`analysis.executor`).
+One progress line for the whole fan-out. Outputs: ``<reports>/fichas/ficha_<unit>.html`` and
+``.pdf``, and the unit's exported figures and tables under ``<reports>/fichas/<unit>/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import tempfile
 from pathlib import Path
 
 from analysis import paths
-from analysis.build import describe, error_summary
+from analysis.build import describe
+from analysis.executor import BACKENDS, FanOutError, Task, fan_out
 from analysis.reproducible import pin_build_date
 
 NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
@@ -40,58 +45,110 @@ def units(raw_dir: Path | None = None, lang: str = "es") -> list[dict]:
 
 
 def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_dir: Path,
-               processed_dir: Path | None = None) -> tuple[str, dict]:
+               processed_dir: Path | None = None, raw_dir: Path | None = None,
+               notebook: Path | None = None) -> tuple[str, dict]:
+    """Build one factsheet: a self-contained task (inputs and outputs by path) that any worker,
+    local or on a Dask cluster, can run.
+
+    Everything is written under a temporary folder beside the outputs (``.<unit>.*.tmp``) and moved
+    into place only when the notebook and its rendering succeeded: first the exported figures and
+    tables (``<unit>/``), then the HTML, the PDF last. A failing factsheet leaves its previous
+    outputs, if any, as they were, and no partial file.
+    """
     from analysis.build import run
     from analysis.labels import t
 
     stem = f"{PREFIX.get(lang, 'ficha_')}{unit['unit_id']}"
-    # the notebook writes its exports under reports_dir/fichas, next to the factsheet itself
-    params = {"unit_kind": unit["unit_kind"], "unit_id": unit["unit_id"],
-              "reports_dir": str(Path(out_dir).resolve().parent)}
-    if config:
-        params["config_path"] = config
-    if processed_dir:
-        params["processed_dir"] = str(Path(processed_dir).resolve())
-    timings = run(
-        NOTEBOOK,
-        build_dir / f"{stem}.ipynb",
-        out_dir / f"{stem}.html",
-        out_dir / f"{stem}.pdf",
-        title=unit["title"],
-        subtitle=t("factsheet.subtitle", lang),
-        parameters=params,
-        lang=lang,
-        progress=False,
-    )
+    out_dir, build_dir = Path(out_dir).resolve(), Path(build_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{unit['unit_id']}.", suffix=".tmp", dir=out_dir))
+    try:
+        # the notebook writes its exports under <reports_dir>/fichas/<unit>, next to the factsheet
+        params = {"unit_kind": unit["unit_kind"], "unit_id": unit["unit_id"], "reports_dir": str(work)}
+        if config:
+            params["config_path"] = config
+        if processed_dir:
+            params["processed_dir"] = str(Path(processed_dir).resolve())
+        if raw_dir:
+            params["raw_dir"] = str(Path(raw_dir).resolve())
+        timings = run(
+            Path(notebook or NOTEBOOK),
+            build_dir / f"{stem}.ipynb",
+            work / f"{stem}.html",
+            work / f"{stem}.pdf",
+            title=unit["title"],
+            subtitle=t("factsheet.subtitle", lang),
+            parameters=params,
+            lang=lang,
+            progress=False,
+        )
+        exports = work / "fichas" / unit["unit_id"]
+        if exports.is_dir():
+            _replace_dir(exports, out_dir / unit["unit_id"])
+        os.replace(work / f"{stem}.html", out_dir / f"{stem}.html")
+        os.replace(work / f"{stem}.pdf", out_dir / f"{stem}.pdf")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return stem, timings
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put folder ``new`` at ``target`` by renames only (``target`` is never half-written)."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.replace(target, old / target.name)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_partial_outputs(out_dir: Path) -> None:
+    """Temporary folders an interrupted factsheet build left (``.<unit>.*.tmp`` / ``.old``)."""
+    for path in Path(out_dir).glob(".*.*"):
+        if path.is_dir() and path.suffix in (".tmp", ".old"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def tasks(todo: list[dict], lang: str, config: str | None, out_dir: Path, build_dir: Path,
+          processed_dir: Path | None = None) -> list[Task]:
+    """One task per factsheet, keyed by its unit id; every input and output an absolute path
+    (the notebook, raw and processed data, config, output folders), so any worker can run it."""
+    out_dir, build_dir = Path(out_dir).resolve(), Path(build_dir).resolve()
+    processed_dir = Path(processed_dir or paths.DATA_PROCESSED).resolve()
+    return [Task(u["unit_id"], _build_one,
+                 {"unit": u, "lang": lang, "config": config, "out_dir": out_dir, "build_dir": build_dir,
+                  "processed_dir": processed_dir, "raw_dir": paths.DATA_RAW, "notebook": NOTEBOOK})
+            for u in todo]
 
 
 def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
               out_dir: Path | None = None, build_dir: Path | None = None,
-              processed_dir: Path | None = None) -> dict[str, dict]:
+              processed_dir: Path | None = None, executor: str = "local", scheduler: str | None = None,
+              only: list[str] | None = None, todo: list[dict] | None = None,
+              stream=None, client=None) -> dict[str, dict]:
+    """Build every factsheet (or the units ``only`` names, or the unit entries ``todo``) through
+    ``executor`` (``local`` processes or ``dask``; see :mod:`analysis.executor`).
+
+    Returns ``{file stem: timings}``; raises :class:`FanOutError` naming every unit that failed
+    after the others have finished (their outputs are complete)."""
     out_dir = Path(out_dir or paths.REPORTS / "fichas")
     build_dir = Path(build_dir or paths.BUILD / "fichas")
     out_dir.mkdir(parents=True, exist_ok=True)
     build_dir.mkdir(parents=True, exist_ok=True)
-    todo = units(lang=lang)
-    results, failures = {}, []
-    start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_build_one, u, lang, config, out_dir, build_dir, processed_dir): u for u in todo}
-        for i, fut in enumerate(as_completed(futures), 1):
-            unit = futures[fut]
-            try:
-                stem, timings = fut.result()
-                results[stem] = timings
-                print(f"[fichas {i}/{len(todo)}] {stem}: {describe(timings)}", file=sys.stderr)
-            except Exception as exc:  # keep going, report every failure at the end
-                failures.append(f"{unit['unit_id']}: {error_summary(exc)}")
-                print(f"[fichas {i}/{len(todo)}] FAILED {unit['unit_id']}", file=sys.stderr)
-    print(f"[fichas] {len(results)} built in {time.perf_counter() - start:.1f} s with {jobs} processes",
-          file=sys.stderr)
-    if failures:
-        raise RuntimeError("factsheets failed:\n" + "\n".join(failures))
-    return results
+    remove_partial_outputs(out_dir)
+    if todo is None:
+        todo = units(lang=lang)
+        if only:
+            known = {u["unit_id"] for u in todo}
+            unknown = [u for u in only if u not in known]
+            if unknown:
+                raise KeyError(f"unknown factsheet unit(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            todo = [u for u in todo if u["unit_id"] in set(only)]
+    done = fan_out(tasks(todo, lang, config, out_dir, build_dir, processed_dir), backend=executor,
+                   jobs=jobs, scheduler=scheduler, label="factsheets", stream=stream, client=client)
+    return dict(done.values())
 
 
 def build_one(unit_id: str, lang: str = "es", config: str | None = None,
@@ -112,7 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.factsheets")
     parser.add_argument("--unit", help="build only this network_id or chain (mango, lacteos)")
     parser.add_argument("--list", action="store_true", help="print the unit ids and exit")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=2,
+                        help="local processes, or workers of the Dask LocalCluster (default 2)")
+    parser.add_argument("--executor", choices=BACKENDS, default="local",
+                        help="fan-out backend: local processes (default) or dask")
+    parser.add_argument("--scheduler", default=None,
+                        help="with --executor dask: address of a running scheduler (tcp://host:8786); "
+                             "default: a LocalCluster of --jobs workers on this machine")
     parser.add_argument("--lang", default="es")
     parser.add_argument("--config", default=None)
     parser.add_argument("--build-dir", type=Path, default=None,
@@ -122,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports-dir", type=Path, default=None,
                         help="factsheets go to <reports-dir>/fichas (default: reports/)")
     args = parser.parse_args(argv)
+    if args.scheduler and args.executor != "dask":
+        parser.error("--scheduler needs --executor dask")
     out_dir = Path(args.reports_dir) / "fichas" if args.reports_dir else None
-    pin_build_date()  # workers and kernels inherit it: byte-identical outputs for one commit
+    pin_build_date()  # sent with every task: byte-identical outputs for one commit on any worker
     try:
         if args.list:
             print("\n".join(u["unit_id"] for u in units()))
@@ -132,12 +197,15 @@ def main(argv: list[str] | None = None) -> int:
                       processed_dir=args.processed_dir)
         else:
             build_all(args.jobs, args.lang, args.config, out_dir=out_dir, build_dir=args.build_dir,
-                      processed_dir=args.processed_dir)
-    except (RuntimeError, KeyError) as exc:
-        print(f"[ficha] ERROR: {exc}", file=sys.stderr)
+                      processed_dir=args.processed_dir, executor=args.executor, scheduler=args.scheduler)
+    except FanOutError as exc:  # every failed factsheet by unit, with its error's message
+        print(f"[factsheets] ERROR: {exc}", file=sys.stderr)
+        return 1
+    except (RuntimeError, KeyError, OSError) as exc:
+        print(f"[factsheets] ERROR: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # papermill/render errors name the failing cell or file
-        print(f"[ficha] ERROR in {args.unit or 'factsheets'}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"[factsheets] ERROR in {args.unit or 'factsheets'}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
 
