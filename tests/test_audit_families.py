@@ -390,3 +390,21 @@ def test_family_counts_and_plain_finding_texts(seed):
                                     "change_over_time", "total"]
     for text in checks["finding"]:
         assert not re.search(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", text), text  # no internal id
+
+
+def test_english_audit_chapter_has_no_spanish_words():
+    """The English chapter's findings, figures and places: exhibit numbers, sections, phases and the
+    document's quoted headers are put into English (published_i18n.inline)."""
+    import sys
+
+    from analysis import paths
+    sys.path.insert(0, str(paths.ROOT / "tests"))
+    import language_check as lc
+
+    tables = published.load_all()
+    found = audit.findings(audit.run_audit(tables, lang="en"), tables["claims"])
+    names = lc.proper_names()
+    cells = [str(v) for _, _, tab in audit.chapter_tables(found, "en") for col in tab for v in tab[col]]
+    assert len(cells) == 3 * len(found)
+    hits = [h for v in cells for h in lc.find_words(v, lc.SPANISH_WORDS, names, name="audit")]
+    assert hits == []

@@ -665,7 +665,8 @@ def chapter_tables(found: pd.DataFrame, lang: str = "es") -> list[tuple[str, str
     """The audit chapter's findings, one table per severity (in ``SEVERITY_ORDER``): (severity,
     heading, table with Hallazgo / Cifras en conflicto / Dónde lo dice el documento). Plain
     wording, the report's number format, the document's places only (no ids, no file names)."""
-    from analysis.report_tables import cite
+    from analysis import published_i18n as pi
+    from analysis.report_tables import cite_in
 
     out = []
     text = found["text"] if "text" in found else found["description"]
@@ -675,9 +676,10 @@ def chapter_tables(found: pd.DataFrame, lang: str = "es") -> list[tuple[str, str
             continue
         g = found[sel]
         tab = pd.DataFrame({
-            "finding": list(text[sel]),
-            "figures": [_display_values(v, r, lang) for v, r in zip(g["values"], g["rules"])],
-            "where": [cite(x) for x in g["sources"]],
+            # findings quote the document's Spanish labels: put into the edition's language
+            "finding": [pi.inline(x, lang) for x in text[sel]],
+            "figures": [pi.inline(_display_values(v, r, lang), lang) for v, r in zip(g["values"], g["rules"])],
+            "where": [pi.inline(cite_in(x, lang), lang) for x in g["sources"]],
         })
         tab.columns = [t(f"audit_families.col_{c}", lang) for c in ("finding", "figures", "where")]
         out.append((sev, t(f"audit_families.severity_heading_{sev}", lang), tab))

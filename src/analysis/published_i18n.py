@@ -88,6 +88,7 @@ def source(value, lang: str = "es") -> str:
         return _table()["text"][_norm(out)]
     for pattern, repl in _SOURCE_RE:
         out = pattern.sub(repl, out)
+    out = inline(out, lang)  # quoted headers of the document («Fase 4: Gestión de …»)
     # "table labelled 03" at the start of a citation keeps a capital
     return out[:1].upper() + out[1:]
 
@@ -107,6 +108,18 @@ def source_name(config: dict, lang: str = "es") -> str:
     return str(config.get(f"source_name_{lang}") or text(name, lang))
 
 
+# The document's places quoted inside a generated text (exhibit numbers, sections, phases).
+_REF_RE = [(re.compile(rf"(?<![\w°]){p}"), r) for p, r in [
+    (r"Tablas N°\s*", "Tables "), (r"Tabla N°\s*", "Table "),
+    (r"Gráficos N°\s*", "Figures "), (r"Gráfico N°\s*", "Figure "),
+    (r"Secciones(?![\w])", "Sections"), (r"Sección(?![\w])", "Section"),
+    (r"secciones(?![\w])", "sections"), (r"sección(?![\w])", "section"),
+    (r"Cap\.", "Ch."), (r"encabezado(?![\w])", "heading"), (r"Fase (?=\d)", "Phase "),
+    (r"texto(?![\w])", "text"), (r"testimonio(?![\w])", "testimony"),
+    (r"lácteos(?![\w])", "dairy"), (r"(?<=\d) a (?=\d)", " to "),
+]]
+
+
 def inline(value, lang: str = "es") -> str:
     """A generated text (an audit finding) with the published Spanish labels it quotes put into
     ``lang``: every known phrase or whole text cell found inside it is replaced, longest first."""
@@ -121,6 +134,8 @@ def inline(value, lang: str = "es") -> str:
             continue
         out = re.sub(re.escape(es), lambda m, en=table[es]: _same_case(m.group(0), en), out,
                      flags=re.IGNORECASE)
+    for pattern, repl in _REF_RE:
+        out = pattern.sub(repl, out)
     return out
 
 
