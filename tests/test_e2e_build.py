@@ -70,16 +70,24 @@ def test_quality_pdf_states_synthetic_data_on_first_page(built):
     assert "sintétic" in first
 
 
-@pytest.mark.parametrize("stem", ["informe", "calidad"])
-def test_no_word_outside_the_text_block(built, stem):
-    """Issue 11: every word of the main and data-quality PDFs lies inside the text block
-    (WeasyPrint's layout of the HTML; and poppler's word boxes of the PDF when installed)."""
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_no_word_outside_the_text_block(e2e_editions, lang):
+    """Issue 11: every word of every PDF of both editions (main report, data-quality report, the
+    factsheets of the e2e build) lies inside the text block (WeasyPrint's layout of the HTML; and
+    poppler's word boxes of the PDF when installed)."""
     from layout_check import has_pdftotext, words_outside_pdf
 
     from analysis.render import layout_problems
 
-    html_path, pdf_path = built[stem]
-    problems = layout_problems(html_path.read_text(encoding="utf-8"), name=pdf_path.name)
-    if has_pdftotext():
-        problems += words_outside_pdf(pdf_path)
+    edition = e2e_editions(lang)
+    fichas = {p.stem: p for p in edition["fichas"]}
+    pairs = [edition["informe"], edition["calidad"],
+             *[(fichas[s].with_suffix(".html"), fichas[s].with_suffix(".pdf"))
+               for s in sorted(fichas) if fichas[s].suffix == ".pdf"]]
+    assert len(pairs) == 4
+    problems = []
+    for html_path, pdf_path in pairs:
+        problems += layout_problems(html_path.read_text(encoding="utf-8"), name=pdf_path.name)
+        if has_pdftotext():
+            problems += words_outside_pdf(pdf_path)
     assert problems == [], "\n".join(problems[:40])
