@@ -34,3 +34,12 @@ def test_cli_reports_bad_column(tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert res.returncode == 2
     assert "column 'store' (unit) not found in panel" in res.stderr
+
+
+def test_redes_help_documents_exit_codes_and_survey_alias():
+    top = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True)
+    assert top.returncode == 0
+    assert "Exit codes: 0 done; 2 bad input or usage" in " ".join(top.stdout.split())
+    survey = subprocess.run([sys.executable, "-m", "analysis", "survey", "--help"], capture_output=True,
+                            text=True)
+    assert survey.returncode == 0 and "Clean one producer-survey source" in survey.stdout

@@ -93,6 +93,7 @@ def _run_effects(args) -> int:
 # Subcommands that hand their arguments to a stage's own command line (each has its --help).
 DELEGATED = {
     "clean": ("analysis.survey.pipeline", "clean one survey source into data/processed (panel, log)"),
+    "survey": ("analysis.survey.pipeline", "the same as clean"),
     "check": ("analysis.survey.preflight", "check a survey config and the files it names"),
     "build": ("analysis.build", "execute one notebook with papermill and render it (HTML, PDF)"),
     "factsheets": ("analysis.factsheets", "build the factsheets (one per network and chain)"),
@@ -116,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="redes", description="Redes Empresariales (APOMIPE, Laredo): survey cleaning, effects, "
-        "reports. `make report` runs the whole pipeline; these are its stages.")
+        "reports. `make report` runs the whole pipeline; these are its stages.",
+        epilog="Exit codes: 0 done; 2 bad input or usage (the message names the file, sheet, row "
+               "and column); 1 internal error. Each command has its own --help. Example: "
+               "redes effects --input panel.csv --unit id --period year --outcome y "
+               "--cohort first_treated --output effects.csv")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _effects_parser(sub)
