@@ -284,14 +284,20 @@ class Report:
 
     def _write_xlsx(self, path: Path, frame: pd.DataFrame, label: str, caption: str,
                     source: str, note: str) -> None:
+        from openpyxl import Workbook
+
+        from analysis import xlsx_export
+
         r = lambda key: t(f"report.{key}", self.lang)  # noqa: E731
-        info = pd.DataFrame({
-            r("xlsx_col_field"): r("xlsx_fields").split(","),
-            r("xlsx_col_value"): [label, caption, source, note],
-        })
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            frame.to_excel(xw, sheet_name=r("xlsx_sheet_table"), index=False)
-            info.to_excel(xw, sheet_name=r("xlsx_sheet_info"), index=False)
+        markers = [t("report.suppression_marker", self.lang, min_count=n) for n in range(1, 31)]
+        wb = Workbook()
+        ws = wb.active
+        ws.title = r("xlsx_sheet_table")
+        xlsx_export.write_sheet(ws, xlsx_export.typed_columns(frame, self.lang, markers))
+        xlsx_export.write_info(wb.create_sheet(r("xlsx_sheet_info")),
+                               list(zip(r("xlsx_fields").split(","), [label, caption, source, note])),
+                               (r("xlsx_col_field"), r("xlsx_col_value")))
+        wb.save(path)
         normalize_xlsx(path)
 
     def _write_index(self) -> None:
