@@ -41,7 +41,7 @@ import pandas as pd
 from analysis.survey.config import NUMERIC_FIELDS, PII_FIELDS, SurveyConfig
 from analysis.survey.errors import Problem, SurveyConfigError
 from analysis.survey.parse import (MISSING_TOKENS, NumberParseError, decide_decimal, parse_number,
-                                   parse_series)
+                                   parse_series, unique_map)
 from analysis.survey.privacy import (DNI_CELL, MOBILE_CELL, normalize_key, pii_kind, pii_number,
                                      pseudonymize)
 from analysis.survey.readers import RawTable, display_path, find_column
@@ -175,6 +175,34 @@ class Cleaner:
         self.log.append(dict(zip(LOG_COLUMNS, [file, sheet, row, pid, column, rule, old, new,
                                                action])))
 
+    def note_many(self, file, sheet, rows, pids, column, rule, olds, news, action) -> None:
+        """``note`` for many cells at once (one log block, in the order given): every argument
+        is a scalar or an array of the block's length."""
+        n = max((len(a) for a in (file, sheet, rows, pids, column, rule, olds, news, action)
+                 if isinstance(a, (np.ndarray, pd.Series, pd.Index, list, pd.api.extensions.ExtensionArray))),
+                default=1)
+        if n == 0:
+            return
+
+        def col(a):
+            if isinstance(a, (np.ndarray, pd.Series, pd.Index, list, pd.api.extensions.ExtensionArray)):
+                return np.asarray(a, dtype=object)
+            out = np.empty(n, dtype=object)
+            out[:] = [a] * n
+            return out
+        column_a = col(column)
+        pii_col = unique_map(column_a, lambda c: c in PII_FIELDS).astype(bool)
+        old_a = unique_map(col(olds), _show)
+        old_a[pii_col] = ""
+        new_a = unique_map(col(news), _show)
+        hit = lambda v: bool(DNI_CELL.search(v) or MOBILE_CELL.search(v))  # noqa: E731
+        withheld = unique_map(old_a, hit).astype(bool) | unique_map(new_a, hit).astype(bool)
+        old_a[withheld] = WITHHELD
+        new_a[withheld] = WITHHELD
+        self.log.append(dict(zip(LOG_COLUMNS, [
+            col(file), col(sheet), col(rows), col(pids), column_a, col(rule), old_a, new_a,
+            col(action)])) | {"_block": True})
+
     def problem(self, file, sheet, row, column, value, rule):
         row = None if row is None or row is pd.NA else int(row)
         if isinstance(value, str) and (DNI_CELL.search(value) or MOBILE_CELL.search(value)):
@@ -218,17 +246,21 @@ class Cleaner:
                            index=data.index)
         # producer key -> pseudonymous id; the raw key is never kept
         keys = data[found["producer_key"]]
-        blank = keys.map(_blank)
+        blank = pd.Series(unique_map(keys, _blank).astype(bool), index=keys.index)
         for idx in keys.index[blank]:
             self.problem(t.file, t.sheet, rows[idx], found["producer_key"], "", "blank_producer_key")
         out["producer_id"] = pd.Series(pd.NA, index=data.index, dtype=object)
-        out["_key_raw"] = keys.map(lambda v: None if _blank(v) else normalize_key(v))
-        out["_key"] = out["_key_raw"].map(lambda k: None if k is None else apply_key_rule(k, cfg.keys))
+        out["_key_raw"] = pd.Series(unique_map(keys, lambda v: None if _blank(v) else normalize_key(v)),
+                                    index=data.index, dtype=object)
+        out["_key"] = pd.Series(unique_map(out["_key_raw"], lambda k: None if k is None
+                                           else apply_key_rule(k, cfg.keys)), index=data.index,
+                                dtype=object)
         if (~blank).any():
             out.loc[~blank, "producer_id"] = pseudonymize(out.loc[~blank, "_key"], self.secret)
-        for idx in out.index[~blank & (out["_key"] != out["_key_raw"])]:
-            self.note(t.file, t.sheet, rows[idx], out.at[idx, "producer_id"], "producer_key",
-                      "key_normalized", "", _key_rule_text(cfg.keys), "changed")
+        changed = (~blank & (out["_key"] != out["_key_raw"])).to_numpy(dtype=bool)
+        self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[changed],
+                       out["producer_id"].to_numpy(dtype=object)[changed], "producer_key",
+                       "key_normalized", "", _key_rule_text(cfg.keys), "changed")
         self._formula_problems(t, found)
         self._pii_text_problems(t, data, found, rows)
         for field_ in ("member", "sex", "chain"):
@@ -236,8 +268,9 @@ class Cleaner:
                                       out["producer_id"])
         out["network_raw"] = data[found["network"]]
         out["sector_raw"] = data[found["sector"]]
-        out["sector"] = data[found["sector"]].map(
-            lambda v: None if _blank(v) else re.sub(r"\s+", " ", str(v)).strip())
+        out["sector"] = pd.Series(unique_map(
+            data[found["sector"]], lambda v: None if _blank(v) else re.sub(r"\s+", " ", str(v)).strip()),
+            index=data.index, dtype=object)
         for idx in out.index[out["sector"].isna()]:
             self.problem(t.file, t.sheet, rows[idx], found["sector"], "", "missing_sector")
         codes = t.spec.rounds
@@ -255,7 +288,9 @@ class Cleaner:
             out["year"] = years
         out["_year_col"] = found.get("year")
         if "_order" in found:
-            out["_order"] = data[found["_order"]].map(lambda v: None if _blank(v) else str(v))
+            out["_order"] = pd.Series(unique_map(data[found["_order"]],
+                                                 lambda v: None if _blank(v) else str(v)),
+                                      index=data.index, dtype=object)
         mapped = [f for f in NUMERIC_FIELDS if f in found]
         for field_ in NUMERIC_FIELDS:
             if field_ not in found:
@@ -274,7 +309,7 @@ class Cleaner:
         # every outcome cell blank: the producer was not interviewed in this round
         raw_blank = pd.Series(True, index=data.index)
         for f in mapped:
-            raw_blank &= data[found[f]].map(_blank)
+            raw_blank &= unique_map(data[found[f]], _blank).astype(bool)
         out["_not_interviewed"] = raw_blank if mapped else False
         return out
 
@@ -303,31 +338,24 @@ class Cleaner:
         """Round codes of the round column through the file's ``rounds`` map (case, accents
         and spaces ignored); returns (rounds, years from the map)."""
         table = {norm_text(k): v for k, v in t.spec.rounds.items()}
-        rnd, yr = [], []
-        for idx, v in values.items():
-            code = table.get(norm_text(v)) if not _blank(v) else None
-            if code is None:
-                self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
-                             "unknown_round_code: allowed round codes are "
-                             + ", ".join(repr(k) for k in t.spec.rounds))
-                rnd.append(pd.NA)
-                yr.append(pd.NA)
-            else:
-                rnd.append(code.round)
-                yr.append(pd.NA if code.year is None else code.year)
+        codes = unique_map(values, lambda v: table.get(norm_text(v)) if not _blank(v) else None)
+        bad = np.fromiter((c is None for c in codes), dtype=bool, count=len(codes))
+        for idx, v in values[bad].items():
+            self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
+                         "unknown_round_code: allowed round codes are "
+                         + ", ".join(repr(k) for k in t.spec.rounds))
+        rnd = unique_map(codes, lambda c: pd.NA if c is None else c.round)
+        yr = unique_map(codes, lambda c: pd.NA if c is None or c.year is None else c.year)
         return pd.array(rnd, dtype="Int64"), pd.array(yr, dtype="Int64")
 
     def _years(self, t, values, rows, col):
         """The year column: a year (2005) or a date (2005-06-14, 14/06/2005, a date cell)."""
-        res, dated = [], 0
-        for idx, v in values.items():
-            y = year_of(v)
-            if y is None:
-                self.problem(t.file, t.sheet, rows[idx], col, v, "not_an_integer_year")
-                res.append(pd.NA)
-            else:
-                dated += not _is_int_like(v)
-                res.append(y)
+        res = unique_map(values, year_of)
+        bad = np.fromiter((y is None for y in res), dtype=bool, count=len(res))
+        for idx, v in values[bad].items():
+            self.problem(t.file, t.sheet, rows[idx], col, v, "not_an_integer_year")
+        res[bad] = pd.NA
+        dated = int((~bad & ~unique_map(values, _is_int_like).astype(bool)).sum())
         if dated:
             self.note(t.file, t.sheet, None, None, col, "year_from_date", f"{dated} dates",
                       "year of the date", "flagged")
@@ -345,9 +373,13 @@ class Cleaner:
 
     def _pii_text_problems(self, t: RawTable, data, found: dict, rows) -> None:
         """Free-text fields become categories, cluster ids and table labels: no personal data."""
+        allow = self.cfg.pii_allow
         for field_ in ("network", "sector", "chain", "sex", "member"):
-            for idx, v in data[found[field_]].items():
-                kind = pii_kind(v, self.cfg.pii_allow) if isinstance(v, str) else pii_number(v)
+            values = data[found[field_]]
+            kinds = unique_map(values, lambda v: pii_kind(v, allow) if isinstance(v, str)
+                               else pii_number(v))
+            flagged = np.fromiter((bool(k) for k in kinds), dtype=bool, count=len(kinds))
+            for idx, kind in zip(values.index[flagged], kinds[flagged]):
                 if kind:
                     self.problem(t.file, t.sheet, rows[idx], found[field_],
                                  f"<withheld: looks like a {kind}>",
@@ -357,57 +389,78 @@ class Cleaner:
 
     def _drop_pii_numbers(self, t: RawTable, vals: pd.Series, rows, field_, pids) -> pd.Series:
         """A number cell holding what looks like a DNI or a mobile number is set to missing."""
-        for idx, v in vals.items():
-            kind = pii_number(v)
-            if kind:
-                self.note(t.file, t.sheet, rows[idx], pids[idx], field_,
-                          f"pii_like_number_{kind.split()[0].lower()}", WITHHELD, None, "changed")
-                vals[idx] = np.nan
+        v = vals.to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(v) & (np.floor(v) == v)
+            dni = whole & (v >= 10_000_000) & (v <= 99_999_999)
+            mobile = whole & (v >= 900_000_000) & (v <= 999_999_999)
+        hit = dni | mobile
+        if hit.any():
+            rule = np.where(dni, "pii_like_number_dni", "pii_like_number_mobile")[hit]
+            self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[hit],
+                           pids.to_numpy(dtype=object)[hit], field_, rule.astype(object),
+                           WITHHELD, None, "changed")
+            vals[hit] = np.nan
         return vals
 
     def _log_text_numbers(self, t, raw, vals, failed, rows, field_, pids, decimal=None):
         """Log text cells whose parse changed their representation (not plain numbers)."""
         rule = "money_text_parsed" if field_ in MONEY_FIELDS else "number_text_parsed"
-        for idx, v in raw.items():
-            if idx in failed or not isinstance(v, str) or not v.strip():
-                continue
-            if math.isnan(vals[idx]):
-                self.note(t.file, t.sheet, rows[idx], pids[idx], field_, "missing_token", v, None,
-                          "changed")
-            elif not is_plain_number(v, decimal or t.decimal):
-                self.note(t.file, t.sheet, rows[idx], pids[idx], field_, rule, v, vals[idx],
-                          "changed")
+        dec = decimal or t.decimal
+        # per distinct cell: 0 = not a text cell, 1 = a plain number, 2 = text to log if read
+        kind = unique_map(raw, lambda v: 0 if not isinstance(v, str) or not v.strip() else
+                          (1 if is_plain_number(v, dec) else 2)).astype(int)
+        if failed:
+            kind[raw.index.isin(list(failed))] = 0
+        v = vals.to_numpy(dtype="float64")
+        nan = np.isnan(v)
+        hit = (kind > 0) & (nan | (kind == 2))
+        if hit.any():
+            miss = nan[hit]
+            self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[hit],
+                           pids.to_numpy(dtype=object)[hit], field_,
+                           np.where(miss, "missing_token", rule).astype(object),
+                           raw.to_numpy(dtype=object)[hit],
+                           np.where(miss, None, v[hit].astype(object)), "changed")
 
     def _codes(self, t, values, rows, field_, col, pids):
         table, exact = self.codes[field_], self.code_exact[field_]
-        res = []
-        for idx, v in values.items():
+
+        def decide(v):  # (known, canonical value, logged as code_mapped)
             key = norm_text(normalize_key(v)) if not isinstance(v, bool) else str(v).lower()
             if _blank(v) or key not in table:
-                self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
-                             f"unknown_code: allowed {field_} codes are "
-                             + ", ".join(repr(k) for k in self.code_names[field_])
-                             + " (case and accents ignored)")
-                res.append(None)
-            else:
-                res.append(table[key])
-                shown = v if isinstance(v, (str, bool)) else normalize_key(v)
-                if not (isinstance(v, bool) or shown in exact):
-                    self.note(t.file, t.sheet, rows[idx], pids[idx], field_, "code_mapped", v,
-                              table[key], "changed")
+                return (False, None, False)
+            shown = v if isinstance(v, (str, bool)) else normalize_key(v)
+            return (True, table[key], not (isinstance(v, bool) or shown in exact))
+        dec = unique_map(values, decide)
+        known = np.fromiter((d[0] for d in dec), dtype=bool, count=len(dec))
+        mapped = np.fromiter((d[2] for d in dec), dtype=bool, count=len(dec))
+        res = np.empty(len(dec), dtype=object)
+        res[:] = [d[1] for d in dec]
+        for idx, v in values[~known].items():
+            self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
+                         f"unknown_code: allowed {field_} codes are "
+                         + ", ".join(repr(k) for k in self.code_names[field_])
+                         + " (case and accents ignored)")
+        self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[mapped],
+                       np.asarray(pids, dtype=object)[mapped], field_, "code_mapped",
+                       values.to_numpy(dtype=object)[mapped], res[mapped], "changed")
         return pd.Series(res, index=values.index, dtype=object)
 
     def _ints(self, t, values, rows, col, what):
-        res = []
-        for idx, v in values.items():
+        def one(v):
             try:
                 x = parse_number(v)
                 if math.isnan(x) or not float(x).is_integer():
                     raise NumberParseError(v)
-                res.append(int(x))
+                return int(x)
             except NumberParseError:
-                self.problem(t.file, t.sheet, rows[idx], col, v, f"not_an_integer_{what}")
-                res.append(pd.NA)
+                return None
+        res = unique_map(values, one)
+        bad = np.fromiter((x is None for x in res), dtype=bool, count=len(res))
+        for idx, v in values[bad].items():
+            self.problem(t.file, t.sheet, rows[idx], col, v, f"not_an_integer_{what}")
+        res[bad] = pd.NA
         return pd.array(res, dtype="Int64")
 
     # -- whole panel -----------------------------------------------------------------------
@@ -786,12 +839,28 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     # a broken CSV line (short/long) is reported once, not as the empty cells it leaves
     problems = [p for p in c.problems if (p.rule.startswith(LINE_RULES)
                 or (p.file, p.sheet, p.row) not in broken) and (p.file, p.sheet, p.row) not in skip]
-    c.log = [e for e in c.log if e["rule"] == "not_interviewed" or e["row"] is None
-             or (e["file"], e["sheet"], int(e["row"])) not in skip]
-    return df, _log_frame(c.log), rows_in, problems, excluded
+    log = _log_frame(c.log)
+    if skip:
+        keys = pd.Series(list(zip(log["file"], log["sheet"], log["row"].fillna(-1).astype(int))),
+                         index=log.index, dtype=object)
+        keep = (log["rule"] == "not_interviewed") | log["row"].isna() | ~keys.isin(skip)
+        log = log[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+    return df, log, rows_in, problems, excluded
 
 
-def _log_frame(log: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(log, columns=LOG_COLUMNS)
+def _log_frame(log: list) -> pd.DataFrame:
+    """The log from its entries: single notes (dicts) and blocks of notes (column arrays), in
+    order; column types inferred as from the list of rows."""
+    cols = {c: [] for c in LOG_COLUMNS}
+    for e in log:
+        if "_block" not in e:
+            for c in LOG_COLUMNS:
+                cols[c].append([e[c]])
+        else:
+            for c in LOG_COLUMNS:
+                cols[c].append(e[c])
+    data = {c: (np.concatenate([np.asarray(p, dtype=object) for p in parts]).tolist()
+                if parts else []) for c, parts in cols.items()}
+    df = pd.DataFrame(data, columns=LOG_COLUMNS) if log else pd.DataFrame([], columns=LOG_COLUMNS)
     df["row"] = df["row"].astype("Int64")
     return df

@@ -114,8 +114,10 @@ def pseudonymize(keys: pd.Series, secret: str) -> pd.Series:
     if not secret:
         raise ValueError("pseudonym secret is empty")
     k = secret.encode("utf-8")
-    return keys.map(lambda v: "P" + hmac.new(k, normalize_key(v).encode("utf-8"),
-                                             hashlib.sha256).hexdigest()[:12])
+    from analysis.survey.parse import unique_map  # once per distinct key
+    return pd.Series(unique_map(keys, lambda v: "P" + hmac.new(
+        k, normalize_key(v).encode("utf-8"), hashlib.sha256).hexdigest()[:12]),
+        index=keys.index, dtype=object)
 
 
 def load_secret(cfg: SurveyConfig, secret_file: Path | None = None) -> str:
