@@ -518,69 +518,120 @@ class Cleaner:
         live = df[~excluded & df["producer_id"].notna()].sort_values("round", kind="stable")
         for field_ in ("sex", "member", "network_id"):
             sub = live[live[field_].notna()]
-            for _pid, grp in sub.groupby("producer_id", sort=False):
-                if grp[field_].nunique() < 2:
-                    continue
-                first = grp.iloc[0]
-                other = grp[grp[field_] != first[field_]].iloc[0]
-                self.note(other["_file"], other["_sheet"], other["_row"], other["producer_id"],
-                          field_.replace("_id", ""), f"inconsistent_{field_.replace('_id', '')}",
-                          f"{first[field_]} (round {first['round']})",
-                          f"{other[field_]} (round {other['round']})", "flagged")
+            first, other = _first_differing(sub, "producer_id", field_)
+            if not len(other):
+                continue
+            f, o = sub.iloc[first], sub.iloc[other]
+            name = field_.replace("_id", "")
+            self.note_many(o["_file"].to_numpy(dtype=object), o["_sheet"].to_numpy(dtype=object),
+                           o["_row"].to_numpy(dtype=object), o["producer_id"].to_numpy(dtype=object),
+                           name, f"inconsistent_{name}",
+                           _fmt(f[field_]) + " (round " + _fmt(f["round"]) + ")",
+                           _fmt(o[field_]) + " (round " + _fmt(o["round"]) + ")", "flagged")
+
+    def src_of(self, sub: pd.DataFrame, field_: str) -> np.ndarray:
+        """``src`` for every row of ``sub``."""
+        default = self.cfg.columns.get(field_, field_)
+        maps = self.found_maps
+        return unique_map(sub["_t"], lambda t: maps[int(t)][field_] if t is not None
+                          and not pd.isna(t) and field_ in maps[int(t)] else default)
 
     def networks_step(self, df: pd.DataFrame) -> None:
-        ids = []
-        for idx, r in df.iterrows():
-            raw, nid = r["network_raw"], None
-            blank = _blank(raw) or norm_text(raw) in NO_NETWORK
-            if r["member"] is False:
-                if not blank:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
-                                 raw, "network_for_comparison_producer")
-                elif isinstance(raw, str) and raw.strip():
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
-                              "missing_token", raw, None, "changed")
-            elif r["member"] is True:
-                key = norm_text(normalize_key(raw)) if not blank else ""
-                if blank:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
-                                 "", "missing_network_for_member")
-                elif key in self.lookup:
-                    nid = self.lookup[key]
-                    if raw not in self.exact_names[nid]:
-                        self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
-                                  "network_normalized", raw, nid, "changed")
-                elif key in self.spelling:
-                    nid = self.spelling[key]
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
-                              "network_spelling", raw, nid, "changed")
+        lookup, spelling, exact = self.lookup, self.spelling, self.exact_names
+
+        def decide(raw):  # (blank, blank but a token, network id, how it matched)
+            if _blank(raw) or norm_text(raw) in NO_NETWORK:
+                return (True, bool(isinstance(raw, str) and raw.strip()), None, None)
+            key = norm_text(normalize_key(raw))
+            if key in lookup:
+                nid = lookup[key]
+                return (False, False, nid, None if raw in exact[nid] else "network_normalized")
+            if key in spelling:
+                return (False, False, spelling[key], "network_spelling")
+            return (False, False, None, "unknown")
+        n = len(df)
+        dec = unique_map(df["network_raw"], decide)
+        blank = np.fromiter((d[0] for d in dec), dtype=bool, count=n)
+        token = np.fromiter((d[1] for d in dec), dtype=bool, count=n)
+        nid = _objects([d[2] for d in dec])
+        how = _objects([d[3] for d in dec])
+        member = unique_map(df["member"], lambda m: 1 if m is True else (0 if m is False else -1))
+        member = member.astype(int)
+        comp, memb = member == 0, member == 1
+        nid[~memb] = None
+        has_nid = np.fromiter((x is not None for x in nid), dtype=bool, count=n)
+        chain = df["chain"].to_numpy(dtype=object)
+        has_chain = np.fromiter((c is not None for c in chain), dtype=bool, count=n)
+        net_chain = np.full(n, None, dtype=object)
+        net_chain[has_nid] = self.networks["chain"].reindex(nid[has_nid]).to_numpy(dtype=object)
+        chain_bad = memb & has_nid & has_chain & (net_chain != chain)
+        # at most one problem and one note per row, in row order
+        p_comp = comp & ~blank
+        p_missing = memb & blank
+        p_unknown = memb & ~blank & (how == "unknown")
+        prob = p_comp | p_missing | p_unknown | chain_bad
+        if prob.any():
+            sub = df[prob]
+            net_src, chain_src = self.src_of(sub, "network"), self.src_of(sub, "chain")
+            raws, chains, ids = sub["network_raw"].to_numpy(dtype=object), chain[prob], nid[prob]
+            pc, pm, pu, nc = p_comp[prob], p_missing[prob], p_unknown[prob], net_chain[prob]
+            for i, (f, sh, row) in enumerate(zip(sub["_file"], sub["_sheet"], sub["_row"])):
+                if pc[i]:
+                    self.problem(f, sh, row, net_src[i], raws[i], "network_for_comparison_producer")
+                elif pm[i]:
+                    self.problem(f, sh, row, net_src[i], "", "missing_network_for_member")
+                elif pu[i]:
+                    self.problem(f, sh, row, net_src[i], raws[i],
+                                 "unknown_network: not in networks.csv nor in the config's "
+                                 "'networks' map")
                 else:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
-                                 raw, "unknown_network: not in networks.csv nor in the config's "
-                                      "'networks' map")
-                if nid is not None and r["chain"] is not None:
-                    net_chain = self.networks.at[nid, "chain"]
-                    if net_chain != r["chain"]:
-                        self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "chain"),
-                                     r["chain"], f"chain_differs_from_network ({nid} is {net_chain})")
-            ids.append(nid)
-        df["network_id"] = pd.Series(ids, index=df.index, dtype=object)
+                    self.problem(f, sh, row, chain_src[i], chains[i],
+                                 f"chain_differs_from_network ({ids[i]} is {nc[i]})")
+        n_token = comp & blank & token
+        n_match = memb & ~blank & ((how == "network_normalized") | (how == "network_spelling"))
+        hit = n_token | n_match
+        if hit.any():
+            self.note_many(df["_file"].to_numpy(dtype=object)[hit],
+                           df["_sheet"].to_numpy(dtype=object)[hit],
+                           df["_row"].to_numpy(dtype=object)[hit],
+                           df["producer_id"].to_numpy(dtype=object)[hit], "network",
+                           np.where(n_token, "missing_token", how)[hit],
+                           df["network_raw"].to_numpy(dtype=object)[hit],
+                           np.where(n_token, None, nid)[hit], "changed")
+        df["network_id"] = pd.Series(nid, index=df.index, dtype=object)
         net = self.networks
         df["programme_phase"] = df["network_id"].map(net["programme_phase"]).astype("Int64")
         df["cohort_year"] = df["network_id"].map(net["cohort_year"]).astype("Int64")
 
     def sectors_step(self, df: pd.DataFrame) -> None:
-        keys = df["sector"].map(lambda s: norm_text(s) if s else None)
-        best = {}
-        for k, grp in df.groupby(keys)["sector"]:
-            best[k] = Counter(grp).most_common(1)[0][0]
-        for idx, r in df.iterrows():
-            if r["sector"] and best[keys[idx]] != str(r["sector_raw"]):
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "sector",
-                          "sector_spelling", r["sector_raw"], best[keys[idx]], "changed")
-                df.at[idx, "sector"] = best[keys[idx]]
+        sector = df["sector"]
+        keys = pd.Series(unique_map(sector, lambda v: norm_text(v) if v else None),
+                         index=df.index, dtype=object)
+        ok = keys.notna().to_numpy(dtype=bool)
+        # per spelling-insensitive key, the most frequent spelling (ties: the first seen)
+        tab = pd.DataFrame({"k": keys[ok].to_numpy(dtype=object),
+                            "s": sector[ok].to_numpy(dtype=object),
+                            "pos": np.arange(len(df))[ok]})
+        agg = tab.groupby(["k", "s"], sort=False)["pos"].agg(["size", "min"]).reset_index()
+        agg = agg.sort_values(["size", "min"], ascending=[False, True], kind="stable")
+        best = dict(zip(*[agg.drop_duplicates("k")[c].to_numpy(dtype=object) for c in ("k", "s")]))
+        truthy = unique_map(sector, bool).astype(bool)
+        new = np.full(len(df), None, dtype=object)
+        new[truthy] = unique_map(keys[truthy], best.get)
+        raw = unique_map(df["sector_raw"], str)
+        hit = truthy & (new != raw)
+        if hit.any():
+            self.note_many(df["_file"].to_numpy(dtype=object)[hit],
+                           df["_sheet"].to_numpy(dtype=object)[hit],
+                           df["_row"].to_numpy(dtype=object)[hit],
+                           df["producer_id"].to_numpy(dtype=object)[hit], "sector",
+                           "sector_spelling", df["sector_raw"].to_numpy(dtype=object)[hit],
+                           new[hit], "changed")
+            df.loc[hit, "sector"] = pd.Series(new[hit], index=df.index[hit], dtype=object)
         df["cluster_id"] = np.where(df["member"] == True, df["network_id"],  # noqa: E712
-                                    "comp_" + df["sector"].map(lambda s: slug(s) if s else ""))
+                                    "comp_" + pd.Series(unique_map(
+                                        df["sector"], lambda s: slug(s) if s else ""),
+                                        index=df.index, dtype=object))
 
     def units_step(self, df: pd.DataFrame) -> None:
         for col, rule in self.cfg.units.items():
@@ -780,6 +831,32 @@ def _versions(dropped, kept) -> tuple[str, str]:
                 f"row {kept['_row']}: identical")
     return (f"row {dropped['_row']}: " + "; ".join(f"{f}={_show(dropped.get(f))}" for f in diff),
             f"row {kept['_row']}: " + "; ".join(f"{f}={_show(kept.get(f))}" for f in diff))
+
+
+def _objects(items) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    for i, x in enumerate(items):
+        out[i] = x
+    return out
+
+
+def _fmt(values: pd.Series) -> np.ndarray:
+    """``f"{v}"`` of every cell (as an f-string shows it)."""
+    return unique_map(values, lambda v: f"{v}")
+
+
+def _first_differing(sub: pd.DataFrame, by: str, field_: str) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``sub`` of (first row, first row whose ``field_`` differs from it) of
+    every ``by`` group that has two values, groups in order of first appearance."""
+    if not len(sub):
+        return np.array([], dtype=int), np.array([], dtype=int)
+    codes = pd.factorize(sub[by].to_numpy(dtype=object))[0]
+    _, firstpos = np.unique(codes, return_index=True)
+    vals = sub[field_].to_numpy(dtype=object)
+    diff = (vals != vals[firstpos[codes]]).astype(bool)
+    pos = np.flatnonzero(diff)
+    groups, idx = np.unique(codes[pos], return_index=True)
+    return firstpos[groups], pos[idx]
 
 
 def _slug_col(name: str) -> str:
