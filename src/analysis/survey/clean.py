@@ -468,29 +468,35 @@ class Cleaner:
         """Keys that differ only by letter case / leading zeros when no `keys:` rule says how
         to treat them stop the build; distinct raw keys merged by the rule are flagged."""
         rule = self.cfg.keys
-        live = df[df["_key"].notna()]
-        folded = live["_key"].map(lambda k: fold_key(k, rule))
-        for _, grp in live.groupby(folded, sort=False):
-            spellings = list(dict.fromkeys(grp["_key"]))
-            if len(spellings) > 1:
-                second = grp[grp["_key"] == spellings[1]].iloc[0]
-                first = grp[grp["_key"] == spellings[0]].iloc[0]
-                shown = " and ".join(f"{_safe_key(r['_key'])} (round {r['round']})"
-                                     for r in (first, second))
-                self.problem(second["_file"], second["_sheet"], second["_row"],
-                             self.src(second, "producer_key"), shown,
+        live = df[df["_key"].notna()].copy()
+        live["_folded"] = unique_map(live["_key"], lambda k: fold_key(k, rule))
+        first, second = _first_differing(live, "_folded", "_key")
+        if len(second):
+            srcs = self.src_of(live.iloc[second], "producer_key")
+            for i, (fi, si) in enumerate(zip(first, second)):
+                f, r = live.iloc[fi], live.iloc[si]
+                shown = " and ".join(f"{_safe_key(x['_key'])} (round {x['round']})" for x in (f, r))
+                self.problem(r["_file"], r["_sheet"], r["_row"], srcs[i], shown,
                              "key_variants: producer keys differ only by letter case or leading "
                              "zeros and the config declares no rule; add `keys: {leading_zeros: "
                              "strip, case: upper}` if they are one producer, or `keys: "
                              "{leading_zeros: keep, case: keep}` if they are different producers")
-        for _, grp in live.groupby("_key", sort=False):
-            raws = list(dict.fromkeys(grp["_key_raw"]))
-            if len(raws) > 1:
-                r = grp[grp["_key_raw"] == raws[1]].iloc[0]
-                rounds = ",".join(str(x) for x in sorted(grp["round"].dropna().unique()))
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "producer_key",
-                          "key_collision", f"{len(raws)} spellings", f"one producer (rounds {rounds})",
-                          "flagged")
+        _, second = _first_differing(live, "_key", "_key_raw")
+        if len(second):
+            flagged = live["_key"].isin(live["_key"].iloc[second]).to_numpy(dtype=bool)
+            grp = live[flagged]
+            n_raw = grp.groupby("_key", sort=False)["_key_raw"].nunique()
+            rounds = (grp[["_key", "round"]].dropna().drop_duplicates()
+                      .sort_values("round", kind="stable").groupby("_key", sort=False)["round"]
+                      .agg(lambda x: ",".join(str(v) for v in x)))
+            o = live.iloc[second]
+            keys = o["_key"]
+            self.note_many(o["_file"].to_numpy(dtype=object), o["_sheet"].to_numpy(dtype=object),
+                           o["_row"].to_numpy(dtype=object), o["producer_id"].to_numpy(dtype=object),
+                           "producer_key", "key_collision",
+                           _objects([f"{n} spellings" for n in keys.map(n_raw)]),
+                           _objects([f"one producer (rounds {x})" for x in
+                                     keys.map(rounds).fillna("")]), "flagged")
         for column in ("_key", "_key_raw"):   # the step edits df in place (no deprecated inplace=)
             del df[column]
 
@@ -703,6 +709,7 @@ class Cleaner:
         latest by a date/time column such as Kobo's _submission_time) and excludes the others,
         logging both versions; ``error`` stops the build."""
         live = df[~excluded & df["producer_id"].notna() & df["round"].notna()]
+        live = live[live.duplicated(["producer_id", "round"], keep=False).to_numpy(dtype=bool)]
         rule, by = self.cfg.duplicates, self.cfg.duplicates_by
         for (_pid, _rnd), grp in live.groupby(["producer_id", "round"], sort=False):
             if len(grp) < 2:
@@ -745,12 +752,23 @@ class Cleaner:
 
     def baseline_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         live = df[~excluded & df["producer_id"].notna()]
-        for _pid, grp in live.groupby("producer_id", sort=False):
-            if not (grp["round"] == 0).any():
-                r = grp.sort_values("round").iloc[0]
-                rounds = ",".join(str(x) for x in sorted(grp["round"].dropna().unique()))
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "round",
-                          "no_baseline", rounds, "kept", "flagged")
+        with0 = live.loc[(live["round"] == 0).fillna(False).to_numpy(dtype=bool), "producer_id"]
+        nob = live[~live["producer_id"].isin(with0.unique()).to_numpy(dtype=bool)]
+        if not len(nob):
+            return
+        order = pd.Series(pd.factorize(nob["producer_id"].to_numpy(dtype=object))[0], index=nob.index)
+        # each producer's row of its lowest round (blank rounds last), producers in file order
+        first = (nob.assign(_o=order, _p=np.arange(len(nob)))
+                 .sort_values(["_o", "round", "_p"], na_position="last", kind="stable")
+                 .drop_duplicates("_o"))
+        rounds = (nob[["producer_id", "round"]].dropna().drop_duplicates()
+                  .sort_values("round", kind="stable").groupby("producer_id", sort=False)["round"]
+                  .agg(lambda x: ",".join(str(v) for v in x)))
+        self.note_many(first["_file"].to_numpy(dtype=object), first["_sheet"].to_numpy(dtype=object),
+                       first["_row"].to_numpy(dtype=object),
+                       first["producer_id"].to_numpy(dtype=object), "round", "no_baseline",
+                       first["producer_id"].map(rounds).fillna("").to_numpy(dtype=object),
+                       "kept", "flagged")
 
 
 _DATE = re.compile(r"^\s*(\d{4})-\d{1,2}-\d{1,2}([ T].*)?$|^\s*\d{1,2}/\d{1,2}/(\d{4})(\s.*)?$")
@@ -892,14 +910,14 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     broken = {(p.file, p.sheet, p.row) for p in c.problems if p.rule.startswith(LINE_RULES)}
     # a producer-round with every outcome blank was not interviewed: excluded and logged, its
     # other cells (often blank too) are not checked
-    absent = df["_not_interviewed"].astype(bool) & ~df.apply(
-        lambda r: (r["_file"], r["_sheet"], r["_row"]) in broken, axis=1)
-    for idx in df.index[absent]:
-        r = df.loc[idx]
-        c.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], None, "not_interviewed",
-               "", "every outcome blank", "excluded")
-        excluded[idx] = True
-    skip = {(r["_file"], r["_sheet"], int(r["_row"])) for _, r in df[absent].iterrows()}
+    where = pd.Series(list(zip(df["_file"], df["_sheet"], df["_row"])), index=df.index, dtype=object)
+    absent = df["_not_interviewed"].astype(bool) & ~(where.isin(broken) if broken else False)
+    hit = absent.to_numpy(dtype=bool)
+    c.note_many(df["_file"].to_numpy(dtype=object)[hit], df["_sheet"].to_numpy(dtype=object)[hit],
+                df["_row"].to_numpy(dtype=object)[hit], df["producer_id"].to_numpy(dtype=object)[hit],
+                None, "not_interviewed", "", "every outcome blank", "excluded")
+    excluded[hit] = True
+    skip = set(zip(df["_file"][hit], df["_sheet"][hit], df["_row"][hit].astype(int)))
     c.keys_step(df)
     c.years_step(df)
     c.networks_step(df)
