@@ -639,23 +639,31 @@ class Cleaner:
                                         df["sector"], lambda s: slug(s) if s else ""),
                                         index=df.index, dtype=object))
 
+    def _note_cells(self, df, mask, col, rule, new, action) -> None:
+        """One log block for the cells of ``col`` selected by ``mask`` (old value = the cell)."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.note_many(df["_file"].to_numpy(dtype=object)[mask],
+                           df["_sheet"].to_numpy(dtype=object)[mask],
+                           df["_row"].to_numpy(dtype=object)[mask],
+                           df["producer_id"].to_numpy(dtype=object)[mask], col, rule,
+                           df[col].to_numpy(dtype=object)[mask], new, action)
+
     def units_step(self, df: pd.DataFrame) -> None:
         for col, rule in self.cfg.units.items():
-            for idx in df.index[df[col].notna()]:
-                r = df.loc[idx]
-                new = r[col] * rule.factor
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col,
-                          f"unit_conversion_from_{rule.from_unit}", r[col], new, "changed")
-                df.at[idx, col] = new
+            mask = df[col].notna().to_numpy(dtype=bool)
+            new = df[col].to_numpy()[mask] * rule.factor
+            self._note_cells(df, mask, col, f"unit_conversion_from_{rule.from_unit}",
+                             new.astype(object), "changed")
+            df.loc[mask, col] = new
 
     def chain_columns_step(self, df: pd.DataFrame) -> None:
         for chain, cols in CHAIN_ONLY.items():
             for col in cols:
-                for idx in df.index[(df["chain"] == chain) & df[col].notna()]:
-                    r = df.loc[idx]
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col,
-                              f"not_applicable_for_chain_{chain}", r[col], None, "changed")
-                    df.at[idx, col] = np.nan
+                mask = ((df["chain"] == chain) & df[col].notna()).to_numpy(dtype=bool)
+                self._note_cells(df, mask, col, f"not_applicable_for_chain_{chain}", None,
+                                 "changed")
+                df.loc[mask, col] = np.nan
 
     def ranges(self) -> dict[str, tuple]:
         """Per numeric column: (min, max, action, min_is_default, max_is_default) -- the
@@ -676,33 +684,38 @@ class Cleaner:
         for col, (lo, hi, action, _, _) in self.ranges().items():
             factor = self.cfg.units[col].factor if col in self.cfg.units else 1.0
             lo = 0 if lo is None and col in NONNEGATIVE else lo
-            for idx in df.index[df[col].isin(SENTINELS) & ~excluded]:
-                r = df.loc[idx]
-                v = r[col] * factor
-                if (lo is not None and v < lo) or (hi is not None and v > hi):
-                    self._range_action(df, excluded, idx, col, f"sentinel_code_{int(r[col])}", action)
+            raw = df[col]
+            v = raw * factor
+            out = pd.Series(False, index=df.index)
+            if lo is not None:
+                out |= v < lo
+            if hi is not None:
+                out |= v > hi
+            mask = (raw.isin(SENTINELS) & ~excluded & out).to_numpy(dtype=bool)
+            if mask.any():
+                names = unique_map(raw[mask], lambda x: f"sentinel_code_{int(x)}")
+                self._range_many(df, excluded, mask, col, names, action)
 
-    def _range_action(self, df, excluded, idx, col, name, action) -> None:
-        r = df.loc[idx]
+    def _range_many(self, df, excluded, mask, col, names, action) -> None:
         if action == "set_missing":
-            self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name, r[col],
-                      None, "changed")
-            df.at[idx, col] = np.nan
+            self._note_cells(df, mask, col, names, None, "changed")
+            df.loc[mask, col] = np.nan
         else:
-            self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name, r[col],
-                      None, "excluded")
-            excluded[idx] = True
+            self._note_cells(df, mask, col, names, None, "excluded")
+            excluded[mask] = True
 
     def plausibility_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         for col, (lo, hi, action, lo_default, hi_default) in self.ranges().items():
             v = df[col]
             low = v < lo if lo is not None else pd.Series(False, index=df.index)
             high = v > hi if hi is not None else pd.Series(False, index=df.index)
-            for idx in df.index[(low | high) & ~excluded]:
-                default = lo_default if low[idx] else hi_default
-                name = f"plausibility_{'default_' if default else ''}" \
-                       f"{'min' if low[idx] else 'max'}_{lo if low[idx] else hi}"
-                self._range_action(df, excluded, idx, col, name, action)
+            mask = ((low | high) & ~excluded).to_numpy(dtype=bool)
+            if not mask.any():
+                continue
+            name_lo = f"plausibility_{'default_' if lo_default else ''}min_{lo}"
+            name_hi = f"plausibility_{'default_' if hi_default else ''}max_{hi}"
+            names = np.where(low.to_numpy(dtype=bool)[mask], name_lo, name_hi).astype(object)
+            self._range_many(df, excluded, mask, col, names, action)
 
     def duplicates_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         """Same producer twice in a round: the config's rule keeps one row (first, last, or the

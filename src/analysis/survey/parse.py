@@ -199,9 +199,12 @@ def unique_map(values, func) -> np.ndarray:
     out = np.empty(len(arr), dtype=object)
     if not len(arr):
         return out
-    types = np.fromiter((type(v) for v in arr), dtype=object, count=len(arr))
-    for typ in pd.unique(types):
-        pos = np.flatnonzero(types == typ)
+    kinds = [type(v) for v in arr]
+    tcodes, _ = pd.factorize(np.fromiter(map(id, kinds), dtype=np.int64, count=len(arr)))
+    first = np.unique(tcodes, return_index=True)[1]
+    for code, at in enumerate(first):
+        typ = kinds[at]
+        pos = np.flatnonzero(tcodes == code)
         sub = arr[pos]
         if typ is type(None) or typ is type(pd.NA) or typ is type(pd.NaT):
             one = np.empty(len(pos), dtype=object)
