@@ -195,6 +195,14 @@ def unique_map(values, func) -> np.ndarray:
     """``[func(v) for v in values]`` as an object array, calling ``func`` once per distinct
     value. Values are grouped by exact type first (True, 1 and 1.0 stay apart; floats by their
     bits, so -0.0 and 0.0 stay apart), so the result is the same as the per-cell loop."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype) and len(values):
+        # text column: every cell is a str or the dtype's missing value (as iteration gives it)
+        codes, uniq = pd.factorize(values, use_na_sentinel=True)
+        res = _objects([func(u) for u in uniq] + [func(values.dtype.na_value)])
+        return res[codes]  # code -1 picks the last entry, the missing value's result
+    if isinstance(values, pd.Series) and values.dtype == np.float64 and len(values):
+        codes, bits = pd.factorize(values.to_numpy().view("int64"))
+        return _objects([func(x) for x in np.asarray(bits, dtype="int64").view("float64").tolist()])[codes]
     arr = np.asarray(values.array if isinstance(values, pd.Series) else values, dtype=object)
     out = np.empty(len(arr), dtype=object)
     if not len(arr):
