@@ -207,6 +207,9 @@ def unique_map(values, func) -> np.ndarray:
     out = np.empty(len(arr), dtype=object)
     if not len(arr):
         return out
+    if pd.api.types.infer_dtype(arr, skipna=False) == "string":  # every cell a str: one group
+        codes, uniq = pd.factorize(arr)
+        return _objects([func(u) for u in uniq])[codes]
     kinds = [type(v) for v in arr]
     tcodes, _ = pd.factorize(np.fromiter(map(id, kinds), dtype=np.int64, count=len(arr)))
     first = np.unique(tcodes, return_index=True)[1]

@@ -192,7 +192,6 @@ def assert_no_pii(df: pd.DataFrame, what: str = "table") -> None:
         else:
             from analysis.survey.parse import unique_map  # once per distinct cell
             kinds = unique_map(s, lambda v: _cell_kind(col, v.item() if hasattr(v, "item") else v))
-        for pos in np.flatnonzero(np.fromiter((bool(k) for k in kinds), dtype=bool,
-                                              count=len(kinds)))[:1]:
+        for pos in np.flatnonzero(np.not_equal(kinds, None))[:1]:  # kinds: None or a text
             raise PIILeakError(f"{what}: column {col!r}, row index {s.index[pos]} holds a value "
                                f"that looks like a {kinds[pos]} (value not shown)")
