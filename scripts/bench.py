@@ -11,7 +11,10 @@ Measured in one run, on this machine:
   6. the factsheet fan-out (every factsheet, on the processed data of the build) into temporary
      folders, with 2 local processes and with a 2-worker Dask LocalCluster: wall time of each
      (interpreter and cluster start included) and how many outputs are byte-identical between them;
-  7. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
+  7. the survey step (read, clean, validate, write) on big deliveries of 10^4 and 10^5 rows
+     (scripts/make_big_delivery.py; `--clean-1e6` adds 10^6 rows, `--clean-sizes` with no sizes
+     skips it): median wall time and peak memory of a fresh process over `--clean-repeats` runs;
+  8. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
      cluster bootstrap (999 draws), time and peak memory, each in a fresh process.
 The build part rewrites reports/ and data/processed/ in place (it is the real build).
 `--skip-build` keeps the fan-out rows (on the data/processed there is), so `--skip-build --sizes`
@@ -35,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 TARGETS = {"full_over_floor": 2.5, "noop_s": 1.0, "clustered_1e6_s": 10.0, "clustered_1e6_gb": 4.0,
-           "wild_1e6_s": 60.0}
+           "wild_1e6_s": 60.0,
+           "cleaning_1e6_s": 15.0, "cleaning_1e6_gb": 2.0}
 
 
 def sh(cmd: str, env: dict | None = None) -> float:
@@ -175,6 +179,63 @@ def scale_benchmark(sizes: list[int], reps: int = 999) -> list[dict]:
     return rows
 
 
+CLEAN_CODE = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from analysis.survey import pipeline
+t1 = time.perf_counter()
+pipeline.run(sys.argv[1], sys.argv[2])
+t2 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "step_s": t2 - t1,
+                  "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2}))
+"""
+
+
+def cleaning_benchmark(sizes: list[int], repeats: int = 3) -> list[dict]:
+    """The survey step (``pipeline.run``: read, clean, validate, write the panel, log and
+    codebook) on a big delivery of each size (scripts/make_big_delivery.py), each run in a fresh
+    process: the step's time, the process's wall time (interpreter start and imports included)
+    and its peak RSS, medians of ``repeats`` runs."""
+    rows = []
+    env = {**os.environ, "REDES_PSEUDONYM_KEY": "bench-key"}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / str(n)
+            subprocess.run([PY, str(ROOT / "scripts/make_big_delivery.py"), str(n), str(folder)],
+                           check=True, cwd=ROOT, capture_output=True)
+            runs = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                res = subprocess.run([PY, "-c", CLEAN_CODE, str(folder / "big.yaml"), str(folder / "p")],
+                                     cwd=ROOT, env=env, capture_output=True, text=True)
+                wall = time.perf_counter() - start
+                if res.returncode:
+                    rows.append({"rows": n, "step_s": float("nan"), "wall_s": float("nan"),
+                             "import_s": float("nan"), "peak_gb": float("nan"),
+                                 "error": (res.stderr.strip().splitlines() or ["failed"])[-1]})
+                    break
+                runs.append({**json.loads(res.stdout.strip().splitlines()[-1]), "wall_s": wall})
+            else:
+                rows.append({"rows": n, "runs": len(runs),
+                             **{k: statistics.median(r[k] for r in runs)
+                                for k in ("step_s", "wall_s", "import_s", "peak_gb")}})
+            print(f"  cleaning {n:>9,} rows done", file=sys.stderr)
+    return rows
+
+
+def print_cleaning_rows(rows: list[dict]) -> None:
+    print("\n| survey cleaning (read, clean, validate, write) | step s | process wall s (imports "
+          "included) | peak memory GB | target |\n|---|---|---|---|---|")
+    for r in rows:
+        target = ""
+        if r["rows"] == 1_000_000:
+            ok = r["step_s"] <= TARGETS["cleaning_1e6_s"] and r["peak_gb"] <= TARGETS["cleaning_1e6_gb"]
+            target = f"<= 15 s, <= 2 GB ({'met' if ok else 'MISSED'})"
+        print(f"| {r['rows']:,} producer-rounds (median of {r.get('runs', 0)}) | {r['step_s']:.2f} | "
+              f"{r['wall_s']:.2f} | {r['peak_gb']:.2f} | {target} |"
+              + (f" error: {r['error']}" if "error" in r else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
@@ -182,6 +243,11 @@ def main() -> None:
     parser.add_argument("--skip-fanout", action="store_true", help="leave out the factsheet fan-out rows")
     parser.add_argument("--fanout-repeats", type=int, default=1,
                         help="rounds of the fan-out on each backend (the fastest is reported)")
+    parser.add_argument("--clean-sizes", type=int, nargs="*", default=[10_000, 100_000],
+                        help="rows of the big deliveries the survey step cleans (none: skip)")
+    parser.add_argument("--clean-1e6", action="store_true",
+                        help="also clean a 10^6-row delivery (about a minute per run)")
+    parser.add_argument("--clean-repeats", type=int, default=3)
     args = parser.parse_args()
 
     print("Benchmark on", os.uname().nodename, f"({os.cpu_count()} cores)")
@@ -212,6 +278,9 @@ def main() -> None:
         fanout = fanout_benchmark(repeats=args.fanout_repeats)
         print("\n| fan-out measure | value | target |\n|---|---|---|")
         print_fanout_rows(fanout)
+    clean_sizes = list(args.clean_sizes) + ([1_000_000] if args.clean_1e6 else [])
+    if clean_sizes:
+        print_cleaning_rows(cleaning_benchmark(clean_sizes, args.clean_repeats))
     if args.sizes:
         print("\n| producer-rounds | method | seconds | peak memory GB | target |\n|---|---|---|---|---|")
         for r in scale_benchmark(args.sizes):

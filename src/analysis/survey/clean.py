@@ -41,7 +41,7 @@ import pandas as pd
 from analysis.survey.config import NUMERIC_FIELDS, PII_FIELDS, SurveyConfig
 from analysis.survey.errors import Problem, SurveyConfigError
 from analysis.survey.parse import (MISSING_TOKENS, NumberParseError, decide_decimal, parse_number,
-                                   parse_series)
+                                   parse_series, unique_map)
 from analysis.survey.privacy import (DNI_CELL, MOBILE_CELL, normalize_key, pii_kind, pii_number,
                                      pseudonymize)
 from analysis.survey.readers import RawTable, display_path, find_column
@@ -175,6 +175,34 @@ class Cleaner:
         self.log.append(dict(zip(LOG_COLUMNS, [file, sheet, row, pid, column, rule, old, new,
                                                action])))
 
+    def note_many(self, file, sheet, rows, pids, column, rule, olds, news, action) -> None:
+        """``note`` for many cells at once (one log block, in the order given): every argument
+        is a scalar or an array of the block's length."""
+        n = max((len(a) for a in (file, sheet, rows, pids, column, rule, olds, news, action)
+                 if isinstance(a, (np.ndarray, pd.Series, pd.Index, list, pd.api.extensions.ExtensionArray))),
+                default=1)
+        if n == 0:
+            return
+
+        def col(a):
+            if isinstance(a, (np.ndarray, pd.Series, pd.Index, list, pd.api.extensions.ExtensionArray)):
+                return np.asarray(a, dtype=object)
+            out = np.empty(n, dtype=object)
+            out[:] = [a] * n
+            return out
+        column_a = col(column)
+        pii_col = unique_map(column_a, lambda c: c in PII_FIELDS).astype(bool)
+        old_a = unique_map(col(olds), _show)
+        old_a[pii_col] = ""
+        new_a = unique_map(col(news), _show)
+        hit = lambda v: bool(DNI_CELL.search(v) or MOBILE_CELL.search(v))  # noqa: E731
+        withheld = unique_map(old_a, hit).astype(bool) | unique_map(new_a, hit).astype(bool)
+        old_a[withheld] = WITHHELD
+        new_a[withheld] = WITHHELD
+        self.log.append(dict(zip(LOG_COLUMNS, [
+            col(file), col(sheet), col(rows), col(pids), column_a, col(rule), old_a, new_a,
+            col(action)])) | {"_block": True})
+
     def problem(self, file, sheet, row, column, value, rule):
         row = None if row is None or row is pd.NA else int(row)
         if isinstance(value, str) and (DNI_CELL.search(value) or MOBILE_CELL.search(value)):
@@ -218,17 +246,21 @@ class Cleaner:
                            index=data.index)
         # producer key -> pseudonymous id; the raw key is never kept
         keys = data[found["producer_key"]]
-        blank = keys.map(_blank)
+        blank = pd.Series(unique_map(keys, _blank).astype(bool), index=keys.index)
         for idx in keys.index[blank]:
             self.problem(t.file, t.sheet, rows[idx], found["producer_key"], "", "blank_producer_key")
         out["producer_id"] = pd.Series(pd.NA, index=data.index, dtype=object)
-        out["_key_raw"] = keys.map(lambda v: None if _blank(v) else normalize_key(v))
-        out["_key"] = out["_key_raw"].map(lambda k: None if k is None else apply_key_rule(k, cfg.keys))
+        out["_key_raw"] = pd.Series(unique_map(keys, lambda v: None if _blank(v) else normalize_key(v)),
+                                    index=data.index, dtype=object)
+        out["_key"] = pd.Series(unique_map(out["_key_raw"], lambda k: None if k is None
+                                           else apply_key_rule(k, cfg.keys)), index=data.index,
+                                dtype=object)
         if (~blank).any():
             out.loc[~blank, "producer_id"] = pseudonymize(out.loc[~blank, "_key"], self.secret)
-        for idx in out.index[~blank & (out["_key"] != out["_key_raw"])]:
-            self.note(t.file, t.sheet, rows[idx], out.at[idx, "producer_id"], "producer_key",
-                      "key_normalized", "", _key_rule_text(cfg.keys), "changed")
+        changed = (~blank & (out["_key"] != out["_key_raw"])).to_numpy(dtype=bool)
+        self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[changed],
+                       out["producer_id"].to_numpy(dtype=object)[changed], "producer_key",
+                       "key_normalized", "", _key_rule_text(cfg.keys), "changed")
         self._formula_problems(t, found)
         self._pii_text_problems(t, data, found, rows)
         for field_ in ("member", "sex", "chain"):
@@ -236,8 +268,9 @@ class Cleaner:
                                       out["producer_id"])
         out["network_raw"] = data[found["network"]]
         out["sector_raw"] = data[found["sector"]]
-        out["sector"] = data[found["sector"]].map(
-            lambda v: None if _blank(v) else re.sub(r"\s+", " ", str(v)).strip())
+        out["sector"] = pd.Series(unique_map(
+            data[found["sector"]], lambda v: None if _blank(v) else re.sub(r"\s+", " ", str(v)).strip()),
+            index=data.index, dtype=object)
         for idx in out.index[out["sector"].isna()]:
             self.problem(t.file, t.sheet, rows[idx], found["sector"], "", "missing_sector")
         codes = t.spec.rounds
@@ -255,7 +288,9 @@ class Cleaner:
             out["year"] = years
         out["_year_col"] = found.get("year")
         if "_order" in found:
-            out["_order"] = data[found["_order"]].map(lambda v: None if _blank(v) else str(v))
+            out["_order"] = pd.Series(unique_map(data[found["_order"]],
+                                                 lambda v: None if _blank(v) else str(v)),
+                                      index=data.index, dtype=object)
         mapped = [f for f in NUMERIC_FIELDS if f in found]
         for field_ in NUMERIC_FIELDS:
             if field_ not in found:
@@ -274,7 +309,7 @@ class Cleaner:
         # every outcome cell blank: the producer was not interviewed in this round
         raw_blank = pd.Series(True, index=data.index)
         for f in mapped:
-            raw_blank &= data[found[f]].map(_blank)
+            raw_blank &= unique_map(data[found[f]], _blank).astype(bool)
         out["_not_interviewed"] = raw_blank if mapped else False
         return out
 
@@ -303,31 +338,24 @@ class Cleaner:
         """Round codes of the round column through the file's ``rounds`` map (case, accents
         and spaces ignored); returns (rounds, years from the map)."""
         table = {norm_text(k): v for k, v in t.spec.rounds.items()}
-        rnd, yr = [], []
-        for idx, v in values.items():
-            code = table.get(norm_text(v)) if not _blank(v) else None
-            if code is None:
-                self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
-                             "unknown_round_code: allowed round codes are "
-                             + ", ".join(repr(k) for k in t.spec.rounds))
-                rnd.append(pd.NA)
-                yr.append(pd.NA)
-            else:
-                rnd.append(code.round)
-                yr.append(pd.NA if code.year is None else code.year)
+        codes = unique_map(values, lambda v: table.get(norm_text(v)) if not _blank(v) else None)
+        bad = np.fromiter((c is None for c in codes), dtype=bool, count=len(codes))
+        for idx, v in values[bad].items():
+            self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
+                         "unknown_round_code: allowed round codes are "
+                         + ", ".join(repr(k) for k in t.spec.rounds))
+        rnd = unique_map(codes, lambda c: pd.NA if c is None else c.round)
+        yr = unique_map(codes, lambda c: pd.NA if c is None or c.year is None else c.year)
         return pd.array(rnd, dtype="Int64"), pd.array(yr, dtype="Int64")
 
     def _years(self, t, values, rows, col):
         """The year column: a year (2005) or a date (2005-06-14, 14/06/2005, a date cell)."""
-        res, dated = [], 0
-        for idx, v in values.items():
-            y = year_of(v)
-            if y is None:
-                self.problem(t.file, t.sheet, rows[idx], col, v, "not_an_integer_year")
-                res.append(pd.NA)
-            else:
-                dated += not _is_int_like(v)
-                res.append(y)
+        res = unique_map(values, year_of)
+        bad = np.fromiter((y is None for y in res), dtype=bool, count=len(res))
+        for idx, v in values[bad].items():
+            self.problem(t.file, t.sheet, rows[idx], col, v, "not_an_integer_year")
+        res[bad] = pd.NA
+        dated = int((~bad & ~unique_map(values, _is_int_like).astype(bool)).sum())
         if dated:
             self.note(t.file, t.sheet, None, None, col, "year_from_date", f"{dated} dates",
                       "year of the date", "flagged")
@@ -345,9 +373,13 @@ class Cleaner:
 
     def _pii_text_problems(self, t: RawTable, data, found: dict, rows) -> None:
         """Free-text fields become categories, cluster ids and table labels: no personal data."""
+        allow = self.cfg.pii_allow
         for field_ in ("network", "sector", "chain", "sex", "member"):
-            for idx, v in data[found[field_]].items():
-                kind = pii_kind(v, self.cfg.pii_allow) if isinstance(v, str) else pii_number(v)
+            values = data[found[field_]]
+            kinds = unique_map(values, lambda v: pii_kind(v, allow) if isinstance(v, str)
+                               else pii_number(v))
+            flagged = np.fromiter((bool(k) for k in kinds), dtype=bool, count=len(kinds))
+            for idx, kind in zip(values.index[flagged], kinds[flagged]):
                 if kind:
                     self.problem(t.file, t.sheet, rows[idx], found[field_],
                                  f"<withheld: looks like a {kind}>",
@@ -357,57 +389,78 @@ class Cleaner:
 
     def _drop_pii_numbers(self, t: RawTable, vals: pd.Series, rows, field_, pids) -> pd.Series:
         """A number cell holding what looks like a DNI or a mobile number is set to missing."""
-        for idx, v in vals.items():
-            kind = pii_number(v)
-            if kind:
-                self.note(t.file, t.sheet, rows[idx], pids[idx], field_,
-                          f"pii_like_number_{kind.split()[0].lower()}", WITHHELD, None, "changed")
-                vals[idx] = np.nan
+        v = vals.to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(v) & (np.floor(v) == v)
+            dni = whole & (v >= 10_000_000) & (v <= 99_999_999)
+            mobile = whole & (v >= 900_000_000) & (v <= 999_999_999)
+        hit = dni | mobile
+        if hit.any():
+            rule = np.where(dni, "pii_like_number_dni", "pii_like_number_mobile")[hit]
+            self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[hit],
+                           pids.to_numpy(dtype=object)[hit], field_, rule.astype(object),
+                           WITHHELD, None, "changed")
+            vals[hit] = np.nan
         return vals
 
     def _log_text_numbers(self, t, raw, vals, failed, rows, field_, pids, decimal=None):
         """Log text cells whose parse changed their representation (not plain numbers)."""
         rule = "money_text_parsed" if field_ in MONEY_FIELDS else "number_text_parsed"
-        for idx, v in raw.items():
-            if idx in failed or not isinstance(v, str) or not v.strip():
-                continue
-            if math.isnan(vals[idx]):
-                self.note(t.file, t.sheet, rows[idx], pids[idx], field_, "missing_token", v, None,
-                          "changed")
-            elif not is_plain_number(v, decimal or t.decimal):
-                self.note(t.file, t.sheet, rows[idx], pids[idx], field_, rule, v, vals[idx],
-                          "changed")
+        dec = decimal or t.decimal
+        # per distinct cell: 0 = not a text cell, 1 = a plain number, 2 = text to log if read
+        kind = unique_map(raw, lambda v: 0 if not isinstance(v, str) or not v.strip() else
+                          (1 if is_plain_number(v, dec) else 2)).astype(int)
+        if failed:
+            kind[raw.index.isin(list(failed))] = 0
+        v = vals.to_numpy(dtype="float64")
+        nan = np.isnan(v)
+        hit = (kind > 0) & (nan | (kind == 2))
+        if hit.any():
+            miss = nan[hit]
+            self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[hit],
+                           pids.to_numpy(dtype=object)[hit], field_,
+                           np.where(miss, "missing_token", rule).astype(object),
+                           raw.to_numpy(dtype=object)[hit],
+                           np.where(miss, None, v[hit].astype(object)), "changed")
 
     def _codes(self, t, values, rows, field_, col, pids):
         table, exact = self.codes[field_], self.code_exact[field_]
-        res = []
-        for idx, v in values.items():
+
+        def decide(v):  # (known, canonical value, logged as code_mapped)
             key = norm_text(normalize_key(v)) if not isinstance(v, bool) else str(v).lower()
             if _blank(v) or key not in table:
-                self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
-                             f"unknown_code: allowed {field_} codes are "
-                             + ", ".join(repr(k) for k in self.code_names[field_])
-                             + " (case and accents ignored)")
-                res.append(None)
-            else:
-                res.append(table[key])
-                shown = v if isinstance(v, (str, bool)) else normalize_key(v)
-                if not (isinstance(v, bool) or shown in exact):
-                    self.note(t.file, t.sheet, rows[idx], pids[idx], field_, "code_mapped", v,
-                              table[key], "changed")
+                return (False, None, False)
+            shown = v if isinstance(v, (str, bool)) else normalize_key(v)
+            return (True, table[key], not (isinstance(v, bool) or shown in exact))
+        dec = unique_map(values, decide)
+        known = np.fromiter((d[0] for d in dec), dtype=bool, count=len(dec))
+        mapped = np.fromiter((d[2] for d in dec), dtype=bool, count=len(dec))
+        res = np.empty(len(dec), dtype=object)
+        res[:] = [d[1] for d in dec]
+        for idx, v in values[~known].items():
+            self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
+                         f"unknown_code: allowed {field_} codes are "
+                         + ", ".join(repr(k) for k in self.code_names[field_])
+                         + " (case and accents ignored)")
+        self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[mapped],
+                       np.asarray(pids, dtype=object)[mapped], field_, "code_mapped",
+                       values.to_numpy(dtype=object)[mapped], res[mapped], "changed")
         return pd.Series(res, index=values.index, dtype=object)
 
     def _ints(self, t, values, rows, col, what):
-        res = []
-        for idx, v in values.items():
+        def one(v):
             try:
                 x = parse_number(v)
                 if math.isnan(x) or not float(x).is_integer():
                     raise NumberParseError(v)
-                res.append(int(x))
+                return int(x)
             except NumberParseError:
-                self.problem(t.file, t.sheet, rows[idx], col, v, f"not_an_integer_{what}")
-                res.append(pd.NA)
+                return None
+        res = unique_map(values, one)
+        bad = np.fromiter((x is None for x in res), dtype=bool, count=len(res))
+        for idx, v in values[bad].items():
+            self.problem(t.file, t.sheet, rows[idx], col, v, f"not_an_integer_{what}")
+        res[bad] = pd.NA
         return pd.array(res, dtype="Int64")
 
     # -- whole panel -----------------------------------------------------------------------
@@ -415,29 +468,35 @@ class Cleaner:
         """Keys that differ only by letter case / leading zeros when no `keys:` rule says how
         to treat them stop the build; distinct raw keys merged by the rule are flagged."""
         rule = self.cfg.keys
-        live = df[df["_key"].notna()]
-        folded = live["_key"].map(lambda k: fold_key(k, rule))
-        for _, grp in live.groupby(folded, sort=False):
-            spellings = list(dict.fromkeys(grp["_key"]))
-            if len(spellings) > 1:
-                second = grp[grp["_key"] == spellings[1]].iloc[0]
-                first = grp[grp["_key"] == spellings[0]].iloc[0]
-                shown = " and ".join(f"{_safe_key(r['_key'])} (round {r['round']})"
-                                     for r in (first, second))
-                self.problem(second["_file"], second["_sheet"], second["_row"],
-                             self.src(second, "producer_key"), shown,
+        live = df[df["_key"].notna()].copy()
+        live["_folded"] = unique_map(live["_key"], lambda k: fold_key(k, rule))
+        first, second = _first_differing(live, "_folded", "_key")
+        if len(second):
+            srcs = self.src_of(live.iloc[second], "producer_key")
+            for i, (fi, si) in enumerate(zip(first, second)):
+                f, r = live.iloc[fi], live.iloc[si]
+                shown = " and ".join(f"{_safe_key(x['_key'])} (round {x['round']})" for x in (f, r))
+                self.problem(r["_file"], r["_sheet"], r["_row"], srcs[i], shown,
                              "key_variants: producer keys differ only by letter case or leading "
                              "zeros and the config declares no rule; add `keys: {leading_zeros: "
                              "strip, case: upper}` if they are one producer, or `keys: "
                              "{leading_zeros: keep, case: keep}` if they are different producers")
-        for _, grp in live.groupby("_key", sort=False):
-            raws = list(dict.fromkeys(grp["_key_raw"]))
-            if len(raws) > 1:
-                r = grp[grp["_key_raw"] == raws[1]].iloc[0]
-                rounds = ",".join(str(x) for x in sorted(grp["round"].dropna().unique()))
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "producer_key",
-                          "key_collision", f"{len(raws)} spellings", f"one producer (rounds {rounds})",
-                          "flagged")
+        _, second = _first_differing(live, "_key", "_key_raw")
+        if len(second):
+            flagged = live["_key"].isin(live["_key"].iloc[second]).to_numpy(dtype=bool)
+            grp = live[flagged]
+            n_raw = grp.groupby("_key", sort=False)["_key_raw"].nunique()
+            rounds = (grp[["_key", "round"]].dropna().drop_duplicates()
+                      .sort_values("round", kind="stable").groupby("_key", sort=False)["round"]
+                      .agg(lambda x: ",".join(str(v) for v in x)))
+            o = live.iloc[second]
+            keys = o["_key"]
+            self.note_many(o["_file"].to_numpy(dtype=object), o["_sheet"].to_numpy(dtype=object),
+                           o["_row"].to_numpy(dtype=object), o["producer_id"].to_numpy(dtype=object),
+                           "producer_key", "key_collision",
+                           _objects([f"{n} spellings" for n in keys.map(n_raw)]),
+                           _objects([f"one producer (rounds {x})" for x in
+                                     keys.map(rounds).fillna("")]), "flagged")
         for column in ("_key", "_key_raw"):   # the step edits df in place (no deprecated inplace=)
             del df[column]
 
@@ -465,87 +524,146 @@ class Cleaner:
         live = df[~excluded & df["producer_id"].notna()].sort_values("round", kind="stable")
         for field_ in ("sex", "member", "network_id"):
             sub = live[live[field_].notna()]
-            for _pid, grp in sub.groupby("producer_id", sort=False):
-                if grp[field_].nunique() < 2:
-                    continue
-                first = grp.iloc[0]
-                other = grp[grp[field_] != first[field_]].iloc[0]
-                self.note(other["_file"], other["_sheet"], other["_row"], other["producer_id"],
-                          field_.replace("_id", ""), f"inconsistent_{field_.replace('_id', '')}",
-                          f"{first[field_]} (round {first['round']})",
-                          f"{other[field_]} (round {other['round']})", "flagged")
+            first, other = _first_differing(sub, "producer_id", field_)
+            if not len(other):
+                continue
+            f, o = sub.iloc[first], sub.iloc[other]
+            name = field_.replace("_id", "")
+            self.note_many(o["_file"].to_numpy(dtype=object), o["_sheet"].to_numpy(dtype=object),
+                           o["_row"].to_numpy(dtype=object), o["producer_id"].to_numpy(dtype=object),
+                           name, f"inconsistent_{name}",
+                           _fmt(f[field_]) + " (round " + _fmt(f["round"]) + ")",
+                           _fmt(o[field_]) + " (round " + _fmt(o["round"]) + ")", "flagged")
+
+    def src_of(self, sub: pd.DataFrame, field_: str) -> np.ndarray:
+        """``src`` for every row of ``sub``."""
+        default = self.cfg.columns.get(field_, field_)
+        maps = self.found_maps
+        return unique_map(sub["_t"], lambda t: maps[int(t)][field_] if t is not None
+                          and not pd.isna(t) and field_ in maps[int(t)] else default)
 
     def networks_step(self, df: pd.DataFrame) -> None:
-        ids = []
-        for idx, r in df.iterrows():
-            raw, nid = r["network_raw"], None
-            blank = _blank(raw) or norm_text(raw) in NO_NETWORK
-            if r["member"] is False:
-                if not blank:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
-                                 raw, "network_for_comparison_producer")
-                elif isinstance(raw, str) and raw.strip():
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
-                              "missing_token", raw, None, "changed")
-            elif r["member"] is True:
-                key = norm_text(normalize_key(raw)) if not blank else ""
-                if blank:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
-                                 "", "missing_network_for_member")
-                elif key in self.lookup:
-                    nid = self.lookup[key]
-                    if raw not in self.exact_names[nid]:
-                        self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
-                                  "network_normalized", raw, nid, "changed")
-                elif key in self.spelling:
-                    nid = self.spelling[key]
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "network",
-                              "network_spelling", raw, nid, "changed")
+        lookup, spelling, exact = self.lookup, self.spelling, self.exact_names
+
+        def decide(raw):  # (blank, blank but a token, network id, how it matched)
+            if _blank(raw) or norm_text(raw) in NO_NETWORK:
+                return (True, bool(isinstance(raw, str) and raw.strip()), None, None)
+            key = norm_text(normalize_key(raw))
+            if key in lookup:
+                nid = lookup[key]
+                return (False, False, nid, None if raw in exact[nid] else "network_normalized")
+            if key in spelling:
+                return (False, False, spelling[key], "network_spelling")
+            return (False, False, None, "unknown")
+        n = len(df)
+        dec = unique_map(df["network_raw"], decide)
+        blank = np.fromiter((d[0] for d in dec), dtype=bool, count=n)
+        token = np.fromiter((d[1] for d in dec), dtype=bool, count=n)
+        nid = _objects([d[2] for d in dec])
+        how = _objects([d[3] for d in dec])
+        member = unique_map(df["member"], lambda m: 1 if m is True else (0 if m is False else -1))
+        member = member.astype(int)
+        comp, memb = member == 0, member == 1
+        nid[~memb] = None
+        has_nid = np.fromiter((x is not None for x in nid), dtype=bool, count=n)
+        chain = df["chain"].to_numpy(dtype=object)
+        has_chain = np.fromiter((c is not None for c in chain), dtype=bool, count=n)
+        net_chain = np.full(n, None, dtype=object)
+        net_chain[has_nid] = self.networks["chain"].reindex(nid[has_nid]).to_numpy(dtype=object)
+        chain_bad = memb & has_nid & has_chain & (net_chain != chain)
+        # at most one problem and one note per row, in row order
+        p_comp = comp & ~blank
+        p_missing = memb & blank
+        p_unknown = memb & ~blank & (how == "unknown")
+        prob = p_comp | p_missing | p_unknown | chain_bad
+        if prob.any():
+            sub = df[prob]
+            net_src, chain_src = self.src_of(sub, "network"), self.src_of(sub, "chain")
+            raws, chains, ids = sub["network_raw"].to_numpy(dtype=object), chain[prob], nid[prob]
+            pc, pm, pu, nc = p_comp[prob], p_missing[prob], p_unknown[prob], net_chain[prob]
+            for i, (f, sh, row) in enumerate(zip(sub["_file"], sub["_sheet"], sub["_row"])):
+                if pc[i]:
+                    self.problem(f, sh, row, net_src[i], raws[i], "network_for_comparison_producer")
+                elif pm[i]:
+                    self.problem(f, sh, row, net_src[i], "", "missing_network_for_member")
+                elif pu[i]:
+                    self.problem(f, sh, row, net_src[i], raws[i],
+                                 "unknown_network: not in networks.csv nor in the config's "
+                                 "'networks' map")
                 else:
-                    self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "network"),
-                                 raw, "unknown_network: not in networks.csv nor in the config's "
-                                      "'networks' map")
-                if nid is not None and r["chain"] is not None:
-                    net_chain = self.networks.at[nid, "chain"]
-                    if net_chain != r["chain"]:
-                        self.problem(r["_file"], r["_sheet"], r["_row"], self.src(r, "chain"),
-                                     r["chain"], f"chain_differs_from_network ({nid} is {net_chain})")
-            ids.append(nid)
-        df["network_id"] = pd.Series(ids, index=df.index, dtype=object)
+                    self.problem(f, sh, row, chain_src[i], chains[i],
+                                 f"chain_differs_from_network ({ids[i]} is {nc[i]})")
+        n_token = comp & blank & token
+        n_match = memb & ~blank & ((how == "network_normalized") | (how == "network_spelling"))
+        hit = n_token | n_match
+        if hit.any():
+            self.note_many(df["_file"].to_numpy(dtype=object)[hit],
+                           df["_sheet"].to_numpy(dtype=object)[hit],
+                           df["_row"].to_numpy(dtype=object)[hit],
+                           df["producer_id"].to_numpy(dtype=object)[hit], "network",
+                           np.where(n_token, "missing_token", how)[hit],
+                           df["network_raw"].to_numpy(dtype=object)[hit],
+                           np.where(n_token, None, nid)[hit], "changed")
+        df["network_id"] = pd.Series(nid, index=df.index, dtype=object)
         net = self.networks
         df["programme_phase"] = df["network_id"].map(net["programme_phase"]).astype("Int64")
         df["cohort_year"] = df["network_id"].map(net["cohort_year"]).astype("Int64")
 
     def sectors_step(self, df: pd.DataFrame) -> None:
-        keys = df["sector"].map(lambda s: norm_text(s) if s else None)
-        best = {}
-        for k, grp in df.groupby(keys)["sector"]:
-            best[k] = Counter(grp).most_common(1)[0][0]
-        for idx, r in df.iterrows():
-            if r["sector"] and best[keys[idx]] != str(r["sector_raw"]):
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "sector",
-                          "sector_spelling", r["sector_raw"], best[keys[idx]], "changed")
-                df.at[idx, "sector"] = best[keys[idx]]
+        sector = df["sector"]
+        keys = pd.Series(unique_map(sector, lambda v: norm_text(v) if v else None),
+                         index=df.index, dtype=object)
+        ok = keys.notna().to_numpy(dtype=bool)
+        # per spelling-insensitive key, the most frequent spelling (ties: the first seen)
+        tab = pd.DataFrame({"k": keys[ok].to_numpy(dtype=object),
+                            "s": sector[ok].to_numpy(dtype=object),
+                            "pos": np.arange(len(df))[ok]})
+        agg = tab.groupby(["k", "s"], sort=False)["pos"].agg(["size", "min"]).reset_index()
+        agg = agg.sort_values(["size", "min"], ascending=[False, True], kind="stable")
+        best = dict(zip(*[agg.drop_duplicates("k")[c].to_numpy(dtype=object) for c in ("k", "s")]))
+        truthy = unique_map(sector, bool).astype(bool)
+        new = np.full(len(df), None, dtype=object)
+        new[truthy] = unique_map(keys[truthy], best.get)
+        raw = unique_map(df["sector_raw"], str)
+        hit = truthy & (new != raw)
+        if hit.any():
+            self.note_many(df["_file"].to_numpy(dtype=object)[hit],
+                           df["_sheet"].to_numpy(dtype=object)[hit],
+                           df["_row"].to_numpy(dtype=object)[hit],
+                           df["producer_id"].to_numpy(dtype=object)[hit], "sector",
+                           "sector_spelling", df["sector_raw"].to_numpy(dtype=object)[hit],
+                           new[hit], "changed")
+            df.loc[hit, "sector"] = pd.Series(new[hit], index=df.index[hit], dtype=object)
         df["cluster_id"] = np.where(df["member"] == True, df["network_id"],  # noqa: E712
-                                    "comp_" + df["sector"].map(lambda s: slug(s) if s else ""))
+                                    "comp_" + pd.Series(unique_map(
+                                        df["sector"], lambda s: slug(s) if s else ""),
+                                        index=df.index, dtype=object))
+
+    def _note_cells(self, df, mask, col, rule, new, action) -> None:
+        """One log block for the cells of ``col`` selected by ``mask`` (old value = the cell)."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.note_many(df["_file"].to_numpy(dtype=object)[mask],
+                           df["_sheet"].to_numpy(dtype=object)[mask],
+                           df["_row"].to_numpy(dtype=object)[mask],
+                           df["producer_id"].to_numpy(dtype=object)[mask], col, rule,
+                           df[col].to_numpy(dtype=object)[mask], new, action)
 
     def units_step(self, df: pd.DataFrame) -> None:
         for col, rule in self.cfg.units.items():
-            for idx in df.index[df[col].notna()]:
-                r = df.loc[idx]
-                new = r[col] * rule.factor
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col,
-                          f"unit_conversion_from_{rule.from_unit}", r[col], new, "changed")
-                df.at[idx, col] = new
+            mask = df[col].notna().to_numpy(dtype=bool)
+            new = df[col].to_numpy()[mask] * rule.factor
+            self._note_cells(df, mask, col, f"unit_conversion_from_{rule.from_unit}",
+                             new.astype(object), "changed")
+            df.loc[mask, col] = new
 
     def chain_columns_step(self, df: pd.DataFrame) -> None:
         for chain, cols in CHAIN_ONLY.items():
             for col in cols:
-                for idx in df.index[(df["chain"] == chain) & df[col].notna()]:
-                    r = df.loc[idx]
-                    self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col,
-                              f"not_applicable_for_chain_{chain}", r[col], None, "changed")
-                    df.at[idx, col] = np.nan
+                mask = ((df["chain"] == chain) & df[col].notna()).to_numpy(dtype=bool)
+                self._note_cells(df, mask, col, f"not_applicable_for_chain_{chain}", None,
+                                 "changed")
+                df.loc[mask, col] = np.nan
 
     def ranges(self) -> dict[str, tuple]:
         """Per numeric column: (min, max, action, min_is_default, max_is_default) -- the
@@ -566,39 +684,45 @@ class Cleaner:
         for col, (lo, hi, action, _, _) in self.ranges().items():
             factor = self.cfg.units[col].factor if col in self.cfg.units else 1.0
             lo = 0 if lo is None and col in NONNEGATIVE else lo
-            for idx in df.index[df[col].isin(SENTINELS) & ~excluded]:
-                r = df.loc[idx]
-                v = r[col] * factor
-                if (lo is not None and v < lo) or (hi is not None and v > hi):
-                    self._range_action(df, excluded, idx, col, f"sentinel_code_{int(r[col])}", action)
+            raw = df[col]
+            v = raw * factor
+            out = pd.Series(False, index=df.index)
+            if lo is not None:
+                out |= v < lo
+            if hi is not None:
+                out |= v > hi
+            mask = (raw.isin(SENTINELS) & ~excluded & out).to_numpy(dtype=bool)
+            if mask.any():
+                names = unique_map(raw[mask], lambda x: f"sentinel_code_{int(x)}")
+                self._range_many(df, excluded, mask, col, names, action)
 
-    def _range_action(self, df, excluded, idx, col, name, action) -> None:
-        r = df.loc[idx]
+    def _range_many(self, df, excluded, mask, col, names, action) -> None:
         if action == "set_missing":
-            self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name, r[col],
-                      None, "changed")
-            df.at[idx, col] = np.nan
+            self._note_cells(df, mask, col, names, None, "changed")
+            df.loc[mask, col] = np.nan
         else:
-            self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], col, name, r[col],
-                      None, "excluded")
-            excluded[idx] = True
+            self._note_cells(df, mask, col, names, None, "excluded")
+            excluded[mask] = True
 
     def plausibility_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         for col, (lo, hi, action, lo_default, hi_default) in self.ranges().items():
             v = df[col]
             low = v < lo if lo is not None else pd.Series(False, index=df.index)
             high = v > hi if hi is not None else pd.Series(False, index=df.index)
-            for idx in df.index[(low | high) & ~excluded]:
-                default = lo_default if low[idx] else hi_default
-                name = f"plausibility_{'default_' if default else ''}" \
-                       f"{'min' if low[idx] else 'max'}_{lo if low[idx] else hi}"
-                self._range_action(df, excluded, idx, col, name, action)
+            mask = ((low | high) & ~excluded).to_numpy(dtype=bool)
+            if not mask.any():
+                continue
+            name_lo = f"plausibility_{'default_' if lo_default else ''}min_{lo}"
+            name_hi = f"plausibility_{'default_' if hi_default else ''}max_{hi}"
+            names = np.where(low.to_numpy(dtype=bool)[mask], name_lo, name_hi).astype(object)
+            self._range_many(df, excluded, mask, col, names, action)
 
     def duplicates_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         """Same producer twice in a round: the config's rule keeps one row (first, last, or the
         latest by a date/time column such as Kobo's _submission_time) and excludes the others,
         logging both versions; ``error`` stops the build."""
         live = df[~excluded & df["producer_id"].notna() & df["round"].notna()]
+        live = live[live.duplicated(["producer_id", "round"], keep=False).to_numpy(dtype=bool)]
         rule, by = self.cfg.duplicates, self.cfg.duplicates_by
         for (_pid, _rnd), grp in live.groupby(["producer_id", "round"], sort=False):
             if len(grp) < 2:
@@ -641,12 +765,23 @@ class Cleaner:
 
     def baseline_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         live = df[~excluded & df["producer_id"].notna()]
-        for _pid, grp in live.groupby("producer_id", sort=False):
-            if not (grp["round"] == 0).any():
-                r = grp.sort_values("round").iloc[0]
-                rounds = ",".join(str(x) for x in sorted(grp["round"].dropna().unique()))
-                self.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], "round",
-                          "no_baseline", rounds, "kept", "flagged")
+        with0 = live.loc[(live["round"] == 0).fillna(False).to_numpy(dtype=bool), "producer_id"]
+        nob = live[~live["producer_id"].isin(with0.unique()).to_numpy(dtype=bool)]
+        if not len(nob):
+            return
+        order = pd.Series(pd.factorize(nob["producer_id"].to_numpy(dtype=object))[0], index=nob.index)
+        # each producer's row of its lowest round (blank rounds last), producers in file order
+        first = (nob.assign(_o=order, _p=np.arange(len(nob)))
+                 .sort_values(["_o", "round", "_p"], na_position="last", kind="stable")
+                 .drop_duplicates("_o"))
+        rounds = (nob[["producer_id", "round"]].dropna().drop_duplicates()
+                  .sort_values("round", kind="stable").groupby("producer_id", sort=False)["round"]
+                  .agg(lambda x: ",".join(str(v) for v in x)))
+        self.note_many(first["_file"].to_numpy(dtype=object), first["_sheet"].to_numpy(dtype=object),
+                       first["_row"].to_numpy(dtype=object),
+                       first["producer_id"].to_numpy(dtype=object), "round", "no_baseline",
+                       first["producer_id"].map(rounds).fillna("").to_numpy(dtype=object),
+                       "kept", "flagged")
 
 
 _DATE = re.compile(r"^\s*(\d{4})-\d{1,2}-\d{1,2}([ T].*)?$|^\s*\d{1,2}/\d{1,2}/(\d{4})(\s.*)?$")
@@ -729,6 +864,32 @@ def _versions(dropped, kept) -> tuple[str, str]:
             f"row {kept['_row']}: " + "; ".join(f"{f}={_show(kept.get(f))}" for f in diff))
 
 
+def _objects(items) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    for i, x in enumerate(items):
+        out[i] = x
+    return out
+
+
+def _fmt(values: pd.Series) -> np.ndarray:
+    """``f"{v}"`` of every cell (as an f-string shows it)."""
+    return unique_map(values, lambda v: f"{v}")
+
+
+def _first_differing(sub: pd.DataFrame, by: str, field_: str) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``sub`` of (first row, first row whose ``field_`` differs from it) of
+    every ``by`` group that has two values, groups in order of first appearance."""
+    if not len(sub):
+        return np.array([], dtype=int), np.array([], dtype=int)
+    codes = pd.factorize(sub[by].to_numpy(dtype=object))[0]
+    _, firstpos = np.unique(codes, return_index=True)
+    vals = sub[field_].to_numpy(dtype=object)
+    diff = (vals != vals[firstpos[codes]]).astype(bool)
+    pos = np.flatnonzero(diff)
+    groups, idx = np.unique(codes[pos], return_index=True)
+    return firstpos[groups], pos[idx]
+
+
 def _slug_col(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_") or "date"
 
@@ -762,14 +923,14 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     broken = {(p.file, p.sheet, p.row) for p in c.problems if p.rule.startswith(LINE_RULES)}
     # a producer-round with every outcome blank was not interviewed: excluded and logged, its
     # other cells (often blank too) are not checked
-    absent = df["_not_interviewed"].astype(bool) & ~df.apply(
-        lambda r: (r["_file"], r["_sheet"], r["_row"]) in broken, axis=1)
-    for idx in df.index[absent]:
-        r = df.loc[idx]
-        c.note(r["_file"], r["_sheet"], r["_row"], r["producer_id"], None, "not_interviewed",
-               "", "every outcome blank", "excluded")
-        excluded[idx] = True
-    skip = {(r["_file"], r["_sheet"], int(r["_row"])) for _, r in df[absent].iterrows()}
+    where = pd.Series(list(zip(df["_file"], df["_sheet"], df["_row"])), index=df.index, dtype=object)
+    absent = df["_not_interviewed"].astype(bool) & ~(where.isin(broken) if broken else False)
+    hit = absent.to_numpy(dtype=bool)
+    c.note_many(df["_file"].to_numpy(dtype=object)[hit], df["_sheet"].to_numpy(dtype=object)[hit],
+                df["_row"].to_numpy(dtype=object)[hit], df["producer_id"].to_numpy(dtype=object)[hit],
+                None, "not_interviewed", "", "every outcome blank", "excluded")
+    excluded[hit] = True
+    skip = set(zip(df["_file"][hit], df["_sheet"][hit], df["_row"][hit].astype(int)))
     c.keys_step(df)
     c.years_step(df)
     c.networks_step(df)
@@ -786,12 +947,28 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     # a broken CSV line (short/long) is reported once, not as the empty cells it leaves
     problems = [p for p in c.problems if (p.rule.startswith(LINE_RULES)
                 or (p.file, p.sheet, p.row) not in broken) and (p.file, p.sheet, p.row) not in skip]
-    c.log = [e for e in c.log if e["rule"] == "not_interviewed" or e["row"] is None
-             or (e["file"], e["sheet"], int(e["row"])) not in skip]
-    return df, _log_frame(c.log), rows_in, problems, excluded
+    log = _log_frame(c.log)
+    if skip:
+        keys = pd.Series(list(zip(log["file"], log["sheet"], log["row"].fillna(-1).astype(int))),
+                         index=log.index, dtype=object)
+        keep = (log["rule"] == "not_interviewed") | log["row"].isna() | ~keys.isin(skip)
+        log = log[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+    return df, log, rows_in, problems, excluded
 
 
-def _log_frame(log: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(log, columns=LOG_COLUMNS)
+def _log_frame(log: list) -> pd.DataFrame:
+    """The log from its entries: single notes (dicts) and blocks of notes (column arrays), in
+    order; column types inferred as from the list of rows."""
+    cols = {c: [] for c in LOG_COLUMNS}
+    for e in log:
+        if "_block" not in e:
+            for c in LOG_COLUMNS:
+                cols[c].append([e[c]])
+        else:
+            for c in LOG_COLUMNS:
+                cols[c].append(e[c])
+    data = {c: (np.concatenate([np.asarray(p, dtype=object) for p in parts]).tolist()
+                if parts else []) for c, parts in cols.items()}
+    df = pd.DataFrame(data, columns=LOG_COLUMNS) if log else pd.DataFrame([], columns=LOG_COLUMNS)
     df["row"] = df["row"].astype("Int64")
     return df

@@ -189,13 +189,99 @@ def parse_number(value, decimal: str = ".", thousands: str | None = None) -> flo
     return -out if negative else out
 
 
+
+
+def unique_map(values, func) -> np.ndarray:
+    """``[func(v) for v in values]`` as an object array, calling ``func`` once per distinct
+    value. Values are grouped by exact type first (True, 1 and 1.0 stay apart; floats by their
+    bits, so -0.0 and 0.0 stay apart), so the result is the same as the per-cell loop."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype) and len(values):
+        # text column: every cell is a str or the dtype's missing value (as iteration gives it)
+        codes, uniq = pd.factorize(values, use_na_sentinel=True)
+        res = _objects([func(u) for u in uniq] + [func(values.dtype.na_value)])
+        return res[codes]  # code -1 picks the last entry, the missing value's result
+    if isinstance(values, pd.Series) and values.dtype == np.float64 and len(values):
+        codes, bits = pd.factorize(values.to_numpy().view("int64"))
+        return _objects([func(x) for x in np.asarray(bits, dtype="int64").view("float64").tolist()])[codes]
+    arr = np.asarray(values.array if isinstance(values, pd.Series) else values, dtype=object)
+    out = np.empty(len(arr), dtype=object)
+    if not len(arr):
+        return out
+    if pd.api.types.infer_dtype(arr, skipna=False) == "string":  # every cell a str: one group
+        codes, uniq = pd.factorize(arr)
+        return _objects([func(u) for u in uniq])[codes]
+    kinds = [type(v) for v in arr]
+    tcodes, _ = pd.factorize(np.fromiter(map(id, kinds), dtype=np.int64, count=len(arr)))
+    first = np.unique(tcodes, return_index=True)[1]
+    for code, at in enumerate(first):
+        typ = kinds[at]
+        pos = np.flatnonzero(tcodes == code)
+        sub = arr[pos]
+        if typ is type(None) or typ is type(pd.NA) or typ is type(pd.NaT):
+            one = np.empty(len(pos), dtype=object)
+            one.fill(func(sub[0]))  # one value: None, pd.NA or pd.NaT
+            out[pos] = one
+            continue
+        if typ is float or typ is np.float64:
+            codes, bits = pd.factorize(sub.astype("float64").view("int64"))
+            uniq = [typ(x) for x in np.asarray(bits, dtype="int64").view("float64").tolist()]
+        elif typ is str or typ in (int, bool) or getattr(typ, "__hash__", None) is not None:
+            try:
+                codes, uniq = pd.factorize(sub, use_na_sentinel=False)
+            except TypeError:
+                out[pos] = _objects([func(v) for v in sub])
+                continue
+        else:
+            out[pos] = _objects([func(v) for v in sub])
+            continue
+        out[pos] = _objects([func(v) for v in uniq])[codes]
+    return out
+
+
+def _objects(items: list) -> np.ndarray:
+    """A 1-d object array of ``items`` (tuples stay elements, not rows)."""
+    out = np.empty(len(items), dtype=object)
+    for i, x in enumerate(items):
+        out[i] = x
+    return out
+
+
 def parse_series(values: pd.Series, decimal: str = ".",
                  thousands: str | None = None) -> tuple[pd.Series, dict]:
-    """Parse a column; return (float Series, {index: raw value} of cells that failed)."""
-    out, failed = {}, {}
-    for idx, v in values.items():
-        try:
-            out[idx] = parse_number(v, decimal, thousands)
-        except NumberParseError:
-            out[idx], failed[idx] = math.nan, v
+    """Parse a column; return (float Series, {index: raw value} of cells that failed).
+    Same result as :func:`parse_number` cell by cell: plain numbers in the column's decimal
+    mark are converted in one step, every other distinct value once through parse_number."""
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal must be '.' or ',', got {decimal!r}")
+    arr = np.asarray(values.array, dtype=object)
+    out = np.full(len(arr), np.nan)
+    if not len(arr):
+        return pd.Series(out, index=values.index, dtype="float64"), {}
+    s = pd.Series(arr, dtype=object)
+    is_str = s.map(type).to_numpy() == str
+    plain = np.zeros(len(arr), dtype=bool)
+    if is_str.any():
+        strs = s[is_str].astype(str)
+        pattern = r"-?\d{1,15}(?:" + re.escape(decimal) + r"\d{1,15})?"
+        ok = strs.str.fullmatch(pattern).to_numpy(dtype=bool)
+        idx = np.flatnonzero(is_str)[ok]
+        plain[idx] = True
+        txt = strs[ok]
+        if decimal == ",":
+            txt = txt.str.replace(",", ".", regex=False)
+        out[idx] = np.asarray(txt.to_numpy(dtype=object), dtype=object).astype("float64")
+    rest = np.flatnonzero(~plain)
+    failed = {}
+    if len(rest):
+        def one(v):
+            try:
+                return parse_number(v, decimal, thousands)
+            except NumberParseError:
+                return None
+        res = unique_map(arr[rest], one)
+        bad = np.fromiter((r is None for r in res), dtype=bool, count=len(res))
+        res[bad] = math.nan
+        out[rest] = res.astype("float64")
+        labels = values.index[rest[bad]]
+        failed = dict(zip(labels, arr[rest[bad]]))
     return pd.Series(out, index=values.index, dtype="float64"), failed

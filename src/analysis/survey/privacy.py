@@ -16,6 +16,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.paths import ROOT
@@ -114,8 +115,10 @@ def pseudonymize(keys: pd.Series, secret: str) -> pd.Series:
     if not secret:
         raise ValueError("pseudonym secret is empty")
     k = secret.encode("utf-8")
-    return keys.map(lambda v: "P" + hmac.new(k, normalize_key(v).encode("utf-8"),
-                                             hashlib.sha256).hexdigest()[:12])
+    from analysis.survey.parse import unique_map  # once per distinct key
+    return pd.Series(unique_map(keys, lambda v: "P" + hmac.new(
+        k, normalize_key(v).encode("utf-8"), hashlib.sha256).hexdigest()[:12]),
+        index=keys.index, dtype=object)
 
 
 def load_secret(cfg: SurveyConfig, secret_file: Path | None = None) -> str:
@@ -176,9 +179,19 @@ def assert_no_pii(df: pd.DataFrame, what: str = "table") -> None:
         s = df[col]
         if pd.api.types.is_bool_dtype(s):
             continue
-        for idx, v in s.items():
-            v = v.item() if hasattr(v, "item") else v
-            kind = _cell_kind(col, v)
-            if kind:
-                raise PIILeakError(f"{what}: column {col!r}, row index {idx} holds a value that "
-                                   f"looks like a {kind} (value not shown)")
+        if s.dtype.kind in "fi":  # plain numbers: the integer ranges of pii_number, at once
+            v = s.to_numpy(dtype="float64")
+            with np.errstate(invalid="ignore"):
+                whole = np.isfinite(v) & (np.floor(v) == v)
+                hit = whole & (((v >= 10_000_000) & (v <= 99_999_999))
+                               | ((v >= 900_000_000) & (v <= 999_999_999)))
+            kinds = np.full(len(s), None, dtype=object)
+            if hit.any():
+                first = int(np.flatnonzero(hit)[0])
+                kinds[first] = _cell_kind(col, s.iloc[first].item())
+        else:
+            from analysis.survey.parse import unique_map  # once per distinct cell
+            kinds = unique_map(s, lambda v: _cell_kind(col, v.item() if hasattr(v, "item") else v))
+        for pos in np.flatnonzero(np.not_equal(kinds, None))[:1]:  # kinds: None or a text
+            raise PIILeakError(f"{what}: column {col!r}, row index {s.index[pos]} holds a value "
+                               f"that looks like a {kinds[pos]} (value not shown)")

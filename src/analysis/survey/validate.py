@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+
+from analysis.survey.parse import unique_map
 import pandera.pandas as pa
 
 from analysis.survey.errors import Problem, SurveyValidationError
@@ -52,10 +54,10 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
     """Cast the cleaned frame to the panel dtypes (nullable, so failed cells stay visible)."""
     out = df.copy()
     for c in STRING_COLUMNS:
-        out[c] = pd.Series([None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
-                            else str(v) for v in out[c]], index=out.index, dtype="string")
-    out["member"] = pd.Series([v if isinstance(v, bool) else None for v in out["member"]],
-                              index=out.index, dtype="boolean")
+        out[c] = pd.Series(unique_map(out[c], lambda v: None if v is None or v is pd.NA or (
+            isinstance(v, float) and v != v) else str(v)), index=out.index, dtype="string")
+    out["member"] = pd.Series(unique_map(out["member"], lambda v: v if isinstance(v, bool)
+                                         else None), index=out.index, dtype="boolean")
     return out
 
 
