@@ -161,3 +161,20 @@ def test_chapter9_is_prose_with_the_four_kinds_of_statement(e2e_editions, lang):
     text = " ".join(paragraphs)
     assert ("sintéticos" if lang == "es" else "synthetic") in text
     assert ("sin grupo de comparación" if lang == "es" else "no comparison group") in text
+
+
+def test_english_blocks_have_no_spanish_and_spanish_blocks_no_english(tables):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from language_check import ENGLISH_WORDS, SPANISH_WORDS, find_words, proper_names
+
+    names = proper_names()
+    for lang, words in (("en", SPANISH_WORDS), ("es", ENGLISH_WORDS)):
+        result = im.compute_implied(tables["chain_indicators"], tables["networks"],
+                                    im.ImpliedParams(lang=lang), tables["network_totals"],
+                                    tables["claims"])
+        vals = rp.report_values(tables, audit_frame(1, 0), result.effects, lang, source_name="Demo")
+        for block in rp.blocks(lang):
+            assert find_words(rp.render(block, lang, vals), words, names) == [], (lang, block)
