@@ -6,6 +6,7 @@ the built report is prose that keeps the four kinds of statement apart."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -178,3 +179,16 @@ def test_english_blocks_have_no_spanish_and_spanish_blocks_no_english(tables):
         vals = rp.report_values(tables, audit_frame(1, 0), result.effects, lang, source_name="Demo")
         for block in rp.blocks(lang):
             assert find_words(rp.render(block, lang, vals), words, names) == [], (lang, block)
+
+
+SEED = Path("/work/shared/seed/000_8800976397ff7d1e.txt")
+
+
+def test_programme_partners_are_printed_in_the_seed():
+    part = rp.partners()
+    assert list(part.loc[part["programme_phase"] == "all", "region"]) == ["La Libertad", "Cajamarca", "Cusco"]
+    if not SEED.is_file():
+        pytest.skip("seed text not available")
+    seed = " ".join(SEED.read_text(encoding="utf-8").split())
+    for name in part["partner"]:
+        assert name in seed, name
