@@ -57,6 +57,7 @@ EFFECTS_SRC   := $(wildcard src/analysis/effects/*.py) src/analysis/one_cluster.
                  $(wildcard src/analysis/coverage/*.py) references/coverage.csv
 CHART_SRC     := src/analysis/charts.py src/analysis/frames.py
 MAIN_SRC      := src/analysis/report_tables.py src/analysis/report_text.py src/analysis/effects_figures.py \
+                 src/analysis/report_prose.py $(wildcard src/analysis/text/*/*.md) \
                  src/analysis/implied.py src/analysis/survey/balance.py \
                  $(wildcard src/analysis/coverage/*.py) references/coverage.csv
 # Files the survey config reads (listed by the config itself; plain YAML read, no heavy imports).

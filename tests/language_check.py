@@ -40,6 +40,9 @@ ALLOWED = (
     "Santa Rosa", "La Campiña", "La Merced", "El Arenal", "San Juan", "Santa Lucía",
     "Pampas de San Juan", "Valle de Santa Catalina", "La Libertad", "El Porvenir",
     "REDESLAC", "MINKA", "APOMIPE", "PERUFRUT", "MEBOL", "COSUDE", "AGANCOSAD",
+    "Centro Bartolomé de las Casas",  # a partner NGO of the programme (Cusco)
+    "Banco de la Nación",  # Peru's state bank, a lender to the producers
+    "La Hermelinda",  # Trujillo's wholesale market
     "sistematización",  # quoted: the English text names the document by its Spanish genre
     "Impacto de la gestión de redes empresariales de pequeños productores rurales en el "
     "desarrollo económico del distrito de Laredo – Trujillo",
