@@ -173,7 +173,7 @@ endif
 $(H)/main-$(LANG_REPORT).in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/report_main.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(MAIN_SRC) $(RENDER_SRC)
 $(H)/quality-$(LANG_REPORT).in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py)
+	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) src/analysis/effects_figures.py
 
 $(MAIN).pdf: notebooks/report_main.ipynb $(PL)/published.stamp $(PL)/effects.stamp $(H)/main-$(LANG_REPORT).in | $(STAMP)
 	$(BUILD_NB) $< --executed $(BL)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \

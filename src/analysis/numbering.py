@@ -47,7 +47,11 @@ HOUSE_STYLE = {
     "svg.fonttype": "none",   # SVG exports keep their text as text (editable, searchable)
     "svg.hashsalt": "redes-laredo",  # fixed ids in SVG files: same figure, same bytes
 }
-PALETTE = ["#1f5a8a", "#e07b1f", "#3a8a3a", "#b23a48", "#6b5b95", "#8c8c8c"]
+# One palette for every report (main report, effects chapter, factsheets, data quality): the
+# Okabe–Ito colour-blind-safe colours, so a pandas or bare matplotlib plot gets them too.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+             "#000000"]
+PALETTE = OKABE_ITO
 
 
 def set_house_style() -> None:
