@@ -42,7 +42,7 @@ def test_notebook_runs_on_pipeline_output(tmp_path):
     first = outputs[0]["data"]["text/html"]
     assert first.startswith('<div class="aviso">') and "SINTÉTICOS" in first
     tablas = sorted(p.name for p in (tmp_path / "reports" / "calidad_datos" / "tablas").glob("*.csv"))
-    assert len(tablas) == 8 and tablas[0] == "tabla_01_productores_por_ronda.csv"
+    assert len(tablas) == 9 and tablas[0] == "tabla_01_productores_por_ronda.csv"
     figs = list((tmp_path / "reports" / "calidad_datos" / "figuras").glob("*.svg"))
     assert len(figs) == 2
     shutil.rmtree(tmp_path / "reports")

@@ -99,7 +99,7 @@ def effects_table(effects: pd.DataFrame, outcome: str, min_cell: int, lang: str 
                 out.append({
                     _l("col_level", lang): _level_label(level, value, lang),
                     _l("col_method", lang): _l(f"m_{method}", lang),
-                    _l("col_estimate", lang): (_num(r["estimate"], d) + (" %" if pct else "")
+                    _l("col_estimate", lang): (_num(r["estimate"], d) + ("%" if pct else "")
                                                if pd.notna(r["estimate"]) else np.nan),
                     _l("col_ci", lang): _ci_text(r["ci_low"], r["ci_high"], d, lang),
                     _l("col_p", lang): _p_text(r["p_value"]),
