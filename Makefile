@@ -131,7 +131,8 @@ $(H)/panel.in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(PL)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
 	  $(SURVEY_SRC) data/raw/published/networks.csv
 $(H)/effects.in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py
+	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py \
+	  src/analysis/i18n/effects.yaml
 $(H)/published.out: FORCE | $(STAMP)
 	$(HASH) outputs $@ $(PL)/published.stamp -- $(PUBLISHED_OUT)
 $(H)/panel.out: FORCE | $(STAMP)
