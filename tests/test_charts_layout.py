@@ -264,3 +264,21 @@ def test_house_style_is_okabe_ito():
 def test_money_format():
     assert ch.money(31000) == "S/ 31,000"
     assert ch.money(1752, "USD") == "US$ 1,752"
+
+
+def test_effects_axis_ticks_exact_and_distinct():
+    """Tick labels never round two ticks alike nor misstate a tick (0.625 shown as "0.62")."""
+    means = pd.DataFrame({"chain": ["mango"] * 6, "year": [2005, 2007, 2011] * 2,
+                          "member": [True] * 3 + [False] * 3,
+                          "mean": [0.49, 0.53, 0.65, 0.49, 0.51, 0.54]})
+    fig = ef.before_after_chart(means, "employment_fte", "en")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    lo, hi = ax.get_ylim()
+    shown = [(v, t.get_text()) for v, t in zip(ax.get_yticks(), ax.get_yticklabels())
+             if lo <= v <= hi]
+    ticks, labels = [v for v, _ in shown], [x for _, x in shown]
+    values = [float(x.replace(",", "")) for x in labels]
+    assert len(set(labels)) == len(labels)
+    assert values == pytest.approx(ticks, abs=1e-9)
+    assert fig._suptitle is None and ax.get_ylabel()

@@ -342,10 +342,17 @@ def quality_balance_chart(balance: pd.DataFrame, min_cell: int, threshold: float
 
 
 def _thousands(axis) -> None:
-    """Tick labels with thousands separators; two decimals when the axis spans less than 100."""
+    """Tick labels with thousands separators and as many decimals as the tick step needs.
+
+    Steps are 1, 2 or 5 times a power of ten, so 0.025-steps never print as "0.62" for 0.625.
+    """
+    axis.set_major_locator(matplotlib.ticker.MaxNLocator(6, steps=[1, 2, 5, 10]))
+
     def fmt(v, _pos):
-        lo, hi = axis.get_view_interval()
-        return format_number(v, 0 if max(abs(lo), abs(hi)) >= 100 else 2)
+        locs = np.asarray(axis.get_majorticklocs(), dtype=float)
+        step = float(np.min(np.diff(np.sort(locs)))) if len(locs) > 1 else 1.0
+        decimals = 0 if step >= 1 else min(4, int(math.ceil(-math.log10(step) - 1e-9)))
+        return format_number(v, decimals)
 
     axis.set_major_formatter(matplotlib.ticker.FuncFormatter(fmt))
 

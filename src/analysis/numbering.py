@@ -41,6 +41,7 @@ HOUSE_STYLE = {
     "grid.color": "#d9d9d9",
     "grid.linewidth": 0.6,
     "legend.frameon": False,
+    "axes.unicode_minus": False,  # "-0.2" on axes, as format_number writes it in tables and text
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.bbox": "tight",
