@@ -114,13 +114,13 @@ def test_build_writes_the_codebook_of_the_result(tmp_path):
     run(DEMO, tmp_path)
     cb = pd.read_excel(tmp_path / "codebook.xlsx", dtype=str)
     row = cb.set_index("variable").loc["net_income_pen"]
-    assert row["label_es"] == "Ingreso neto anual (S/.)" and row["label_en"] == "Annual net income (PEN)"
+    assert row["label_es"] == "Ingreso neto anual (S/)" and row["label_en"] == "Annual net income (S/)"
     assert row["source_column"] == "Ingreso neto anual (S/.)"
     assert row["source_file"] == "data/raw/survey/encuesta_demo.xlsx"
     assert row["unit"] == "S/ por año" and int(row["missing"]) == 3
     assert cb.set_index("variable").loc["producer_id", "source_column"] == "HMAC pseudonym of Código productor"
     md = (tmp_path / "codebook.md").read_text(encoding="utf-8")
-    assert "| net_income_pen | Ingreso neto anual (S/.) | Annual net income (PEN) |" in md
+    assert "| net_income_pen | Ingreso neto anual (S/) | Annual net income (S/) |" in md
     assert len(cb) == len(pd.read_parquet(tmp_path / "panel.parquet").columns)
 
 
