@@ -132,7 +132,8 @@ $(H)/panel.in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(PL)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
 	  $(SURVEY_SRC) data/raw/published/networks.csv
 $(H)/effects.in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py
+	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py \
+	  src/analysis/i18n/effects.yaml
 $(H)/published.out: FORCE | $(STAMP)
 	$(HASH) outputs $@ $(PL)/published.stamp -- $(PUBLISHED_OUT)
 $(H)/panel.out: FORCE | $(STAMP)
@@ -174,7 +175,7 @@ endif
 $(H)/main-$(LANG_REPORT).in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/report_main.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(MAIN_SRC) $(RENDER_SRC)
 $(H)/quality-$(LANG_REPORT).in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py)
+	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) src/analysis/effects_figures.py
 
 $(MAIN).pdf: notebooks/report_main.ipynb $(PL)/published.stamp $(PL)/effects.stamp $(H)/main-$(LANG_REPORT).in | $(STAMP)
 	$(BUILD_NB) $< --executed $(BL)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \

@@ -75,18 +75,18 @@ def test_forest_rejects_unknown_network(effects):
 
 def test_effects_table_folds_wild_p_and_suppresses_small_chain(effects):
     tab = ef.effects_table(effects, "net_income_pen", min_cell=5)
-    did = tab[(tab["Ámbito"] == "Todas las redes") & (tab["Método"].str.startswith("DiD (EF"))].iloc[0]
+    did = tab[(tab["Ámbito"] == "Todas las redes") & (tab["Método"].str.startswith("Dif. en dif. (efectos fijos"))].iloc[0]
     assert did["Estimación"] == "300"
-    assert did["IC 95 %"] == "100\u00a0a\u00a0500"
+    assert did["IC 95%"] == "100\u00a0a\u00a0500"
     assert did["p"] == "0.004"
-    assert did["p wild"] == "0.031"
-    assert did["IC 95 % wild"] == "50\u00a0a\u00a0550"
+    assert did["p bootstrap"] == "0.031"
+    assert did["IC 95% bootstrap"] == "50\u00a0a\u00a0550"
     assert did["N"] == 72 and did["Miembros"] == 22
-    pct = tab[(tab["Ámbito"] == "Todas las redes") & (tab["Método"] == "DiD sobre log, %")].iloc[0]
-    assert pct["Estimación"] == "45.2 %"
+    pct = tab[(tab["Ámbito"] == "Todas las redes") & (tab["Método"] == "Dif. en dif. en logaritmos, %")].iloc[0]
+    assert pct["Estimación"] == "45.2%"
     dairy = tab[tab["Ámbito"] == "Lácteos"]
     assert len(dairy) == 3  # before_after, did_twfe, pct_effect
-    assert (dairy["Estimación"] == "n<5").all() and (dairy["IC 95 %"] == "n<5").all()
+    assert (dairy["Estimación"] == "n<5").all() and (dairy["IC 95%"] == "n<5").all()
     assert (tab[tab["Ámbito"] == "Mango"]["Estimación"] != "n<5").all()
     assert len(tab) == 3 + 2 + 3  # overall: before_after, did_twfe, pct_effect; did_wild is folded
 
@@ -134,11 +134,11 @@ def test_balance_table_suppresses_small_comparison_group():
 
 def test_survey_conclusions_texts(effects):
     out = ef.survey_conclusions(effects, NETWORKS)
-    assert out["dairy_income"] == "Lácteos: +120 % (IC 95 %: 80 a 160 %), DiD sobre logaritmo"
+    assert out["dairy_income"] == "Lácteos: +120% (IC 95%: 80 a 160%), diferencia en diferencias en logaritmos"
     # mango has no pct_effect row: falls back to the DiD in soles
-    assert out["mango_income"] == "Mango: S/ +150 por año (IC 95 %: -20 a 320), DiD"
+    assert out["mango_income"] == "Mango: S/ +150 por año (IC 95%: -20 a 320), diferencia en diferencias"
     # 0.12 FTE × 11 mango members (networks.csv totals 8 + 3) = 1.32 -> "1"
-    assert out["jobs_created"].startswith("Mango: +0.12 ETC por miembro (IC 95 %: 0.05 a 0.19); ≈ 1 ETC en sus 11 miembros")
+    assert out["jobs_created"].startswith("Mango: +0.12 ETC por miembro (IC 95%: 0.05 a 0.19); ≈ 1 ETC en sus 11 miembros")
     assert "Lácteos: sin estimación en effects.csv" in out["jobs_created"]
     assert "XX" not in " ".join(out.values())
 

@@ -49,7 +49,7 @@ def test_wild_bootstrap_and_groups(panel):
     w = out[(out["method"] == "did_wild") & (out["level"] == "overall")].iloc[0]
     assert w["ci_low"] < EFFECT < w["ci_high"]
     assert w["p_value"] < 0.01
-    assert w["inference"] == "wild cluster bootstrap Webb 199 por network (WCR, nula impuesta)"
+    assert w["inference"] == "bootstrap salvaje Webb 199, conglomerados: network (WCR, nula impuesta)"
     pct = out[(out["method"] == "pct_effect") & (out["level"] == "overall")].iloc[0]
     assert pct["note"].startswith("100·(exp(b)−1)")
 

@@ -151,8 +151,8 @@ def test_estimate_effects_did_wild_row():
     n, g = len(df), 12
     assert wild["std_error"] ** 2 == pytest.approx(g / (g - 1) * (n - 1) / (n - 4) * stats.se_raw**2, rel=1e-9)
     assert wild["ci_low"] < wild["estimate"] < wild["ci_high"]
-    assert wild["inference"] == "wild cluster bootstrap Webb 999 por net (WCR, nula impuesta)"
-    assert wild["note"] == ("e.e. mostrado = analítico del modelo DiD; "
+    assert wild["inference"] == "bootstrap salvaje Webb 999, conglomerados: net (WCR, nula impuesta)"
+    assert wild["note"] == ("e.e. mostrado = analítico del modelo de dif. en dif.; "
                             "p = (1 + #{|t*| ≥ |t|})/(B + 1), nunca 0 (enumeración completa: #{|t*| ≥ |t|}/2^G); "
                             f"IC por inversión del test (misma semilla {SEED})")
     assert (wild["n_obs"], wild["n_units"], wild["n_clusters"]) == (720, 240, 12)

@@ -102,8 +102,8 @@ def test_implied_table_ranges():
                         "pct_low": [69.3, 69.3, 1.0], "pct_high": [229.1, 229.1, 1.0],
                         "status": "calculado", "scenario": "principal"})
     t = fc.implied_table(imp, "mango")
-    assert t["Cambio %"].tolist() == ["+69 a +229 %"]
-    assert fc.implied_table(imp, "lacteos")["Cambio %"].tolist() == ["+1 %"]
+    assert t["Cambio %"].tolist() == ["+69% a +229%"]
+    assert fc.implied_table(imp, "lacteos")["Cambio %"].tolist() == ["+1%"]
 
 
 def test_effects_table_counts_and_formatting():
@@ -111,10 +111,10 @@ def test_effects_table_counts_and_formatting():
     assert n_supp == 0 and len(table) == 6
     first = table.iloc[0]
     assert first["Estimación"] == "1,234"  # round half to even, as format_number
-    assert first["IC 95 %"] == "1,000 a 1,500"
+    assert first["IC 95%"] == "1,000 a 1,500"
     assert first["p"] == "<\u00a00.001"
     assert first["Miembros"] == 7 and first["Comparación"] == 50
-    assert table.iloc[1]["Estimación"] == "25.0 %"
+    assert table.iloc[1]["Estimación"] == "25.0%"
     emp = table[table["Resultado"] == "Empleo"].iloc[0]
     assert emp["Estimación"] == "1,234.50"
 
@@ -123,7 +123,7 @@ def test_effects_table_suppresses_small_units():
     table, n_supp = fc.effects_table(_effects(4, 50), "network", "lac_a", min_cell=5)
     assert n_supp == 6
     marker = t("report.suppression_marker", "es", min_count=5)
-    assert set(table["Estimación"]) == set(table["IC 95 %"]) == set(table["p"]) == {marker}
+    assert set(table["Estimación"]) == set(table["IC 95%"]) == set(table["p"]) == {marker}
     assert table["Miembros"].tolist() == [4] * 6
     with pytest.raises(ValueError, match="effects.csv: no rows with level = 'chain' and group_value = 'mango'"):
         fc.effects_table(_effects(7, 50), "chain", "mango", 5)
@@ -196,7 +196,7 @@ def test_no_internal_notes_in_factsheet_tables():
                         "status": ["calculado", "no determinable"], "scenario": "principal"})
     tab = fc.implied_table(imp, "mango")
     assert "Estado" not in tab.columns
-    assert tab["Cambio %"].tolist() == ["+69 a +229 %", "no determinable"]
+    assert tab["Cambio %"].tolist() == ["+69% a +229%", "no determinable"]
     assert fc.cofinancing_text(projects, ["mango_p1_piloto"]).endswith("proyectos.")
     assert "red(es)" not in fc.cofinancing_text(projects, ["lacteos_p2_piloto"])
     for key in ("src_networks", "src_projects", "src_cofinancing", "src_indicators", "src_implied",

@@ -11,6 +11,7 @@ import math
 import textwrap
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -21,10 +22,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch  # noqa: E
 
 from analysis import published_i18n as pi  # noqa: E402
 from analysis.labels import t  # noqa: E402
-from analysis.numbering import set_house_style  # noqa: E402
+from analysis.numbering import OKABE_ITO, format_number, set_house_style  # noqa: E402
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-             "#000000"]
 CHAIN_COLOURS = {"mango": "#E69F00", "lacteos": "#0072B2"}
 PERIOD_COLOURS = {"initial": "#999999", "current": "#009E73"}
 SEX_COLOURS = {"men": "#0072B2", "women": "#D55E00"}
@@ -58,6 +57,27 @@ def _pct_label(v: float) -> str:
     return f"{v:.1f}%".replace(".0%", "%")
 
 
+def _value_label(v: float) -> str:
+    """``20`` -> ``"20"``, ``14.5`` -> ``"14.5"``, ``11.75`` -> ``"11.75"`` (at most 2 decimals)."""
+    if float(v).is_integer():
+        return format_number(v, 0)
+    return format_number(v, 2).rstrip("0").rstrip(".")
+
+
+CURRENCY_SIGN = {"PEN": "S/", "USD": "US$"}
+
+
+def money(value: float, currency: str = "PEN") -> str:
+    """``31000`` -> ``"S/ 31,000"`` (Peruvian usage, as the document); US dollars as ``US$``."""
+    return f"{CURRENCY_SIGN[currency]} {format_number(value, 0)}"
+
+
+def _thousands(axis) -> None:
+    """Tick labels with the report's thousands separator (``format_number``)."""
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda v, _pos: format_number(v, 0 if float(v).is_integer() else 1)))
+
+
 def pea_by_sector(pea: pd.DataFrame, lang: str = "es") -> Figure:
     """Gráfico N°05: economically active population by sector, horizontal bars."""
     _need(pea, ["sector", "share_pct"], "pea_by_sector.csv")
@@ -71,7 +91,6 @@ def pea_by_sector(pea: pd.DataFrame, lang: str = "es") -> Figure:
     ax.set_xlabel(_f("pea_xlabel", lang))
     ax.set_xlim(0, pea["share_pct"].max() * 1.15)
     ax.grid(axis="y", visible=False)
-    ax.set_title(_f("pea_title", lang))
     return fig
 
 
@@ -86,7 +105,6 @@ def mipes_by_activity(mipes: pd.DataFrame, lang: str = "es") -> Figure:
     ax.set_xlabel(_f("mipes_xlabel", lang))
     ax.set_xlim(0, d["share_pct"].max() * 1.12)
     ax.grid(axis="y", visible=False)
-    ax.set_title(_f("mipes_title", lang))
     return fig
 
 
@@ -97,6 +115,9 @@ def _project_label(row, lang: str) -> str:
 
 def cofinancing(cof: pd.DataFrame, lang: str = "es") -> Figure:
     """Gráficos N°10–12 and text amounts: stacked bars per project by funder.
+
+    Like every chart here it has no title inside the image: the report's numbered caption is
+    the title (one style for all reports, captions outside images).
 
     Projects in soles and in US dollars get separate panels. A diamond marks a stated total
     that differs from the sum of the parts.
@@ -122,19 +143,26 @@ def cofinancing(cof: pd.DataFrame, lang: str = "es") -> Figure:
             for _, r in sub[sub.project_id == pid].iterrows():
                 ax.barh(i, r.amount, left=left, color=colours[r.funder], edgecolor="white")
                 left += r.amount
-            stated = totals.get(pid)
-            ax.text(max(left, stated or 0), i, f"   {left:,.0f}", va="center", fontsize=8)
+            # One label per bar, right of everything drawn on the row: the sum of the parts;
+            # where the document states a different total, a diamond marks it and the label
+            # names both (the diamond's value first, so the text beside it is its own total).
             if pid in totals.index and not math.isclose(totals[pid], left):
                 ax.plot(totals[pid], i, marker="D", color="black", markersize=7, zorder=5,
                         label=_f("cof_stated_total", lang) if not marker_shown else None)
-                ax.annotate(f"{totals[pid]:,.0f}", (totals[pid], i), xytext=(0, 8),
-                            textcoords="offset points", ha="center", fontsize=8)
                 marker_shown = True
+                text = _f("cof_stated_vs_sum", lang, stated=money(totals[pid], cur),
+                          parts=money(left, cur))
+            else:
+                text = money(left, cur)
+            ax.annotate(text, (max(left, totals.get(pid, 0.0)), i), xytext=(7, 0),
+                        textcoords="offset points", va="center", fontsize=8, gid=f"total_{pid}")
         ax.set_yticks(range(len(projects)), [_project_label(meta.loc[p], lang) for p in projects])
         ax.invert_yaxis()
         ax.set_xlabel(_f("cof_xlabel_pen" if cur == "PEN" else "cof_xlabel_usd", lang))
         ax.set_xlim(0, max(sub.groupby("project_id")["amount"].sum().max(),
-                           totals.reindex(projects).max() if len(totals) else 0) * 1.18)
+                           totals.reindex(projects).max() if len(totals) else 0) * 1.22)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
+        _thousands(ax.xaxis)
         ax.grid(axis="y", visible=False)
     handles = [Patch(color=colours[f], label=_f(f"funder_{f}", lang)) for f in funders]
     if marker_shown:
@@ -142,7 +170,6 @@ def cofinancing(cof: pd.DataFrame, lang: str = "es") -> Figure:
                                   label=_f("cof_stated_total", lang)))
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=8,
                bbox_to_anchor=(0.5, 0.0))
-    axes[0, 0].set_title(_f("cof_title", lang))
     fig.tight_layout(rect=(0, 0.04 * math.ceil(len(handles) / 2) + 0.02, 1, 1))
     return fig
 
@@ -181,7 +208,6 @@ def members_by_network_sex(networks: pd.DataFrame, lang: str = "es") -> Figure:
     ax.set_xlabel(_f("members_xlabel", lang))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    ax.set_title(_f("members_title", lang))
     return fig
 
 
@@ -191,12 +217,13 @@ def _year(date: str) -> float:
     return int(s[:4]) + ((int(s[5:7]) - 1) / 12 if len(s) >= 7 else 0.0)
 
 
-def _event_label(event: str, width: int = 45) -> str:
-    """Short label: an acronym in parentheses if there is one, else the name before '('."""
+def _event_label(event: str, width: int = 36) -> str:
+    """Label of an event: an acronym in parentheses if there is one, else the name before '(',
+    wrapped (never cut) to lines of at most ``width`` characters."""
     head, _, tail = event.partition("(")
     tail = tail.rstrip(")").strip()
     text = tail if tail and tail.isupper() and " " not in tail else head.strip()
-    return textwrap.shorten(text, width, placeholder="…")
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def network_timeline(timeline: pd.DataFrame, networks: pd.DataFrame, lang: str = "es") -> Figure:
@@ -226,21 +253,29 @@ def network_timeline(timeline: pd.DataFrame, networks: pd.DataFrame, lang: str =
     ax.set_yticks(range(len(d)), [f"{n} ({t('common.chain_' + c, lang)})"
                                   for n, c in zip(d.short_name, d.chain)])
     ax.invert_yaxis()
-    events = timeline[timeline.kind.isin(["association", "cooperative"])].reset_index(drop=True)
+    # Events below the networks, one row each, earliest first; each dashed line runs from the
+    # top down to its own label only, and a label ends just left of its line, so no line of a
+    # later event (further right) crosses an earlier label and labels never overlap each other.
+    events = timeline[timeline.kind.isin(["association", "cooperative"])].copy()
+    events["x"] = [_year(v) for v in events["date"]]
+    events = events.sort_values("x", kind="stable").reset_index(drop=True)
+    row = len(d) - 0.1
     for j, r in events.iterrows():
-        x = _year(r.date)
-        ax.axvline(x, color="#555555", linestyle="--", linewidth=1,
-                   label=_f("timeline_event", lang) if j == 0 else None)
-        ax.text(x - 0.05, len(d) + 0.1 + 0.55 * j, _event_label(pi.text(str(r.event), lang)), fontsize=7.5,
-                ha="right", va="center", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        label = _event_label(pi.text(str(r.event), lang))
+        lines = label.count("\n") + 1
+        row += 0.3 + 0.32 * lines
+        ax.plot([r.x, r.x], [-0.7, row], color="#555555", linestyle="--", linewidth=1,
+                label=_f("timeline_event", lang) if j == 0 else None)
+        ax.text(r.x - 0.06, row, label, fontsize=7.5, ha="right", va="center", linespacing=1.1,
+                gid="event_label")
+        row += 0.32 * lines - 0.1
     years = range(int(min(_year(x) for x in timeline.date)), int(end) + 1)
     ax.set_xticks(list(years))
     ax.set_xlim(min(years) - 0.2, end + 0.1)
-    ax.set_ylim(len(d) + 0.4 + 0.55 * len(events), -0.7)
+    ax.set_ylim(row + 0.3, -0.7)
     ax.set_xlabel(_f("timeline_xlabel", lang))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    ax.set_title(_f("timeline_title", lang))
     fig.tight_layout()
     return fig
 
@@ -268,10 +303,16 @@ def chain_indicators_initial_vs_current(indicators: pd.DataFrame, lang: str = "e
         vals = [sub.loc[p, "value"] for p in ("initial", "current")]
         err = [[sub.loc[p, "value"] - sub.loc[p, "low"] for p in ("initial", "current")],
                [sub.loc[p, "high"] - sub.loc[p, "value"] for p in ("initial", "current")]]
-        ax.bar([0, 1], vals, color=[PERIOD_COLOURS["initial"], PERIOD_COLOURS["current"]],
-               yerr=err, capsize=4, error_kw={"elinewidth": 1})
+        ax.bar([0, 1], vals, color=[PERIOD_COLOURS["initial"], PERIOD_COLOURS["current"]])
+        ranged = [x for x in (0, 1) if err[0][x] > 0 or err[1][x] > 0]
+        if ranged:  # a single published value has no range: no bar, no cap on the bar's top
+            ax.errorbar(ranged, [vals[x] for x in ranged],
+                        yerr=[[err[0][x] for x in ranged], [err[1][x] for x in ranged]],
+                        fmt="none", ecolor="black", elinewidth=1, capsize=4, gid="range")
         for x, v, hi in zip((0, 1), vals, err[1]):
-            ax.text(x, v + hi, f"{v:g}", ha="center", va="bottom", fontsize=8)
+            # above the cap (or the bar's top), a few points clear of it: never struck through
+            ax.annotate(_value_label(v), (x, v + hi), xytext=(0, 4), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=8, gid="value")
         ax.set_xticks([0, 1], [t("common.period_initial", lang), t("common.period_current", lang)])
         try:
             title = _f(f"ind_{ind}", lang)
@@ -279,11 +320,16 @@ def chain_indicators_initial_vs_current(indicators: pd.DataFrame, lang: str = "e
             title = pi.text(sub["measure"].iloc[0], lang)
         ax.set_title(f"{t('common.chain_' + chain, lang)}: " + "\n".join(textwrap.wrap(title, 28)),
                      fontsize=9, color=CHAIN_COLOURS[chain])
-        ax.set_ylim(0, max(sub["high"].max(), sub["value"].max()) * 1.25)
+        ax.set_ylim(0, max(sub["high"].max(), sub["value"].max()) * 1.3)
+        try:
+            unit = _f(f"unit_{ind}", lang)
+        except KeyError:
+            unit = pi.text(str(sub["unit"].iloc[0]), lang) if "unit" in sub else ""
+        if unit:
+            ax.set_ylabel(unit, fontsize=8)
         ax.grid(axis="x", visible=False)
     for ax in axes.ravel()[len(keys):]:
         ax.set_visible(False)
-    fig.suptitle(_f("ind_title", lang))
     fig.text(0.5, 0.0, _f("ind_range_note", lang), ha="center", fontsize=8)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
@@ -313,7 +359,6 @@ def methodology_phases(phases: pd.DataFrame, lang: str = "es") -> Figure:
     ax.legend(handles=[Patch(color=colours[p], label=_f(f"process_{p}", lang))
                        for p in dict.fromkeys(d.process)], loc="lower center", ncol=2,
               bbox_to_anchor=(0.5, -0.12))
-    ax.set_title(_f("phases_title", lang))
     return fig
 
 
@@ -353,7 +398,6 @@ def sales_shares_by_buyer(indicators: pd.DataFrame, lang: str = "es") -> Figure:
         ax.legend(handles=[Patch(color=colours[i], label=_f(f"buyer_{chain}_{i}", lang)) for i in ids],
                   loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     axes[-1, 0].set_xlabel(_f("shares_xlabel", lang))
-    fig.suptitle(_f("shares_title", lang))
     fig.tight_layout()
     return fig
 
@@ -368,24 +412,28 @@ def implied_effects_intervals(effects: pd.DataFrame, lang: str = "es",
     if "scenario" not in d:
         d["scenario"] = "principal"
     d = pd.concat([d[d.chain == c] for c in CHAINS]).reset_index(drop=True)
-    fig, ax = _new(figsize=(7.2, 0.55 * len(d) + 1.4))
+    fig, ax = _new(figsize=(7.2, 0.55 * len(d) + 1.0))
+    ax.axvline(0, color="#333333", linewidth=0.8, zorder=1, gid="zero")
     for i, r in d.iterrows():
         colour = CHAIN_COLOURS[r.chain]
         ax.plot([r.pct_low, r.pct_high], [i, i], color=colour, linewidth=6, alpha=0.8,
-                solid_capstyle="butt")
-        for x, ha, off in ((r.pct_low, "right", -4), (r.pct_high, "left", 4)):
-            ax.annotate(f"{x:,.0f}%", (x, i), xytext=(off, 0), textcoords="offset points",
-                        ha=ha, va="center", fontsize=8)
+                solid_capstyle="butt", zorder=2)
+        # One label, "low to high", right of the interval and of the zero line: it never
+        # sits on the zero line or on a bar.
+        ax.annotate(_f("implied_range", lang, low=format_number(r.pct_low, 0),
+                       high=format_number(r.pct_high, 0)),
+                    (max(r.pct_high, 0.0), i), xytext=(6, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=8, gid="range_label")
     labels = [f"{t('common.chain_' + r.chain, lang)}: {_f('q_' + r.quantity, lang)}"
               f"{_f('scenario_' + r.scenario, lang)}" for r in d.itertuples()]
-    ax.set_yticks(range(len(d)), labels)
+    ax.set_yticks(range(len(d)), ["\n".join(textwrap.wrap(x, 34)) for x in labels], fontsize=9)
     ax.invert_yaxis()
-    span = d.pct_high.max() - min(0, d.pct_low.min())
-    ax.set_xlim(min(0, d.pct_low.min()) - 0.12 * span, d.pct_high.max() + 0.12 * span)
-    ax.axvline(0, color="#333333", linewidth=0.8)
+    lo = min(0.0, float(d.pct_low.min()))
+    span = float(d.pct_high.max()) - lo
+    ax.set_xlim(lo - 0.05 * span, float(d.pct_high.max()) + 0.32 * span)
+    _thousands(ax.xaxis)
     ax.set_xlabel(_f("implied_xlabel", lang))
     ax.grid(axis="y", visible=False)
-    ax.set_title("\n".join(textwrap.wrap(_f("implied_title", lang), 60)))
     fig.tight_layout()
     return fig
 

@@ -99,7 +99,7 @@ def effects_table(effects: pd.DataFrame, outcome: str, min_cell: int, lang: str 
                 out.append({
                     _l("col_level", lang): _level_label(level, value, lang),
                     _l("col_method", lang): _l(f"m_{method}", lang),
-                    _l("col_estimate", lang): (_num(r["estimate"], d) + (" %" if pct else "")
+                    _l("col_estimate", lang): (_num(r["estimate"], d) + ("%" if pct else "")
                                                if pd.notna(r["estimate"]) else np.nan),
                     _l("col_ci", lang): _ci_text(r["ci_low"], r["ci_high"], d, lang),
                     _l("col_p", lang): _p_text(r["p_value"]),
@@ -257,8 +257,7 @@ def before_after_chart(means: pd.DataFrame, outcome: str, lang: str = "es") -> F
         _thousands(ax.yaxis)
     axes[0, 0].set_ylabel(_l("means_ylabel", lang, unit=_l(f"unit_{outcome}", lang)))
     axes[0, -1].legend(loc="upper left", fontsize=8)
-    fig.suptitle(_l(f"out_{outcome}", lang), fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout()  # no title in the image: the numbered caption names the outcome
     return fig
 
 
@@ -287,11 +286,73 @@ def event_study_chart(effects: pd.DataFrame, outcomes: list[str], method: str = 
     return fig
 
 
+def quality_counts_chart(by_round: pd.DataFrame, lang: str = "es") -> Figure:
+    """Data-quality report: producers surveyed per round, members and comparison side by side.
+
+    ``by_round`` is ``survey.quality.counts_by_round`` (columns year, members, comparison).
+    House style, the effects chapter's member/comparison colours, the legend above the plot
+    (never over a bar) and without a title.
+    """
+    _need(by_round, ["year", "members", "comparison"], "counts by round")
+    totals = by_round.groupby("year")[["members", "comparison"]].sum()
+    set_house_style()
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    x = np.arange(len(totals))
+    width = 0.38
+    for k, (col, member) in enumerate((("members", True), ("comparison", False))):
+        ax.bar(x + (k - 0.5) * width, totals[col].to_numpy(float), width,
+               color=MEMBER_COLOURS[member], label=t(f"quality.group_{col}", lang))
+    ax.set_xticks(x, [str(int(y)) for y in totals.index])
+    ax.set_xlabel(t("quality.axis_year", lang))
+    ax.set_ylabel(t("quality.axis_producers", lang))
+    ax.set_ylim(0, float(totals.to_numpy().max()) * 1.08)
+    ax.grid(axis="x", visible=False)
+    _thousands(ax.yaxis)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def quality_balance_chart(balance: pd.DataFrame, min_cell: int, threshold: float = 0.25,
+                          lang: str = "es") -> Figure:
+    """Data-quality report: normalized baseline differences per variable, one colour per chain.
+
+    Rows where either group has fewer than ``min_cell`` producers are left out (suppressed).
+    """
+    _need(balance, ["chain", "variable", "n_members", "n_comparison", "normalized_difference"],
+          "baseline balance")
+    shown = balance[balance[["n_members", "n_comparison"]].min(axis=1) >= min_cell]
+    set_house_style()
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    for x in (-threshold, 0, threshold):
+        ax.axvline(x, color="#8c8c8c", lw=0.8, ls="--" if x else "-", zorder=1)
+    variables = list(dict.fromkeys(shown["variable"]))
+    ypos = {v: i for i, v in enumerate(variables)}
+    for chain in [c for c in CHAINS if c in set(shown["chain"])]:
+        df = shown[shown["chain"] == chain]
+        ax.scatter(df["normalized_difference"], [ypos[v] for v in df["variable"]], zorder=3,
+                   color=CHAIN_COLOURS[chain], label=t(f"common.chain_{chain}", lang))
+    ax.set_yticks(range(len(variables)), [t(f"quality.col_{v}", lang) for v in variables])
+    ax.invert_yaxis()
+    ax.set_xlabel(t("quality.axis_normalized_difference", lang))
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def _thousands(axis) -> None:
-    """Tick labels with thousands separators; two decimals when the axis spans less than 100."""
+    """Tick labels with thousands separators and as many decimals as the tick step needs.
+
+    Steps are 1, 2 or 5 times a power of ten, so 0.025-steps never print as "0.62" for 0.625.
+    """
+    axis.set_major_locator(matplotlib.ticker.MaxNLocator(6, steps=[1, 2, 5, 10]))
+
     def fmt(v, _pos):
-        lo, hi = axis.get_view_interval()
-        return format_number(v, 0 if max(abs(lo), abs(hi)) >= 100 else 2)
+        locs = np.asarray(axis.get_majorticklocs(), dtype=float)
+        step = float(np.min(np.diff(np.sort(locs)))) if len(locs) > 1 else 1.0
+        decimals = 0 if step >= 1 else min(4, int(math.ceil(-math.log10(step) - 1e-9)))
+        return format_number(v, decimals)
 
     axis.set_major_formatter(matplotlib.ticker.FuncFormatter(fmt))
 

@@ -262,7 +262,7 @@ def _range(lo, hi, decimals: int = 0, lang: str = "es") -> str:
     a, b = format_number(lo, decimals), format_number(hi, decimals)
     if lang != "es":  # English: "+69% to +229%"
         return f"+{a}%" if a == b else f"+{a}% to +{b}%"
-    return f"+{a} %" if a == b else f"+{a} a +{b} %"
+    return f"+{a}%" if a == b else f"+{a}% a +{b}%"  # one way in both editions: "24%"
 
 
 # ------------------------------------------------------------------ survey effects
@@ -340,7 +340,7 @@ def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell:
 def _fmt(x, decimals: int, pct: bool = False, lang: str = "es") -> str:
     if pd.isna(x):
         return "–"
-    return format_number(float(x), decimals) + ((" %" if lang == "es" else "%") if pct else "")
+    return format_number(float(x), decimals) + ("%" if pct else "")
 
 
 def _p(p) -> str:

@@ -41,13 +41,18 @@ HOUSE_STYLE = {
     "grid.color": "#d9d9d9",
     "grid.linewidth": 0.6,
     "legend.frameon": False,
+    "axes.unicode_minus": False,  # "-0.2" on axes, as format_number writes it in tables and text
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.bbox": "tight",
     "svg.fonttype": "none",   # SVG exports keep their text as text (editable, searchable)
     "svg.hashsalt": "redes-laredo",  # fixed ids in SVG files: same figure, same bytes
 }
-PALETTE = ["#1f5a8a", "#e07b1f", "#3a8a3a", "#b23a48", "#6b5b95", "#8c8c8c"]
+# One palette for every report (main report, effects chapter, factsheets, data quality): the
+# Okabe–Ito colour-blind-safe colours, so a pandas or bare matplotlib plot gets them too.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+             "#000000"]
+PALETTE = OKABE_ITO
 
 
 def set_house_style() -> None:

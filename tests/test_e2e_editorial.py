@@ -1,0 +1,36 @@
+"""End-to-end, issue 11 item 6: the Spanish edition is written one way.
+
+Percentages "24%" (no space, as in the English edition and in the document), no English jargon in
+Spanish text ("DiD" is "diferencia en diferencias", short "dif. en dif."; no "p wild", "EF" or
+"vs"). Read per text node of each HTML of the Spanish edition (main report, data-quality report,
+factsheets); a failure names the file and the snippet.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from language_check import html_text
+
+pytestmark = pytest.mark.e2e
+
+PATTERNS = {
+    # "95 %" (a cell "0.31" followed by a column "% de venta…" is not one)
+    "percent with a space": r"\d[ \u00a0]%(?![ \u00a0]*[A-Za-zÁÉÍÓÚáéíóúñ])",
+    "DiD": r"\bDiD\b",
+    "p wild": r"\bp wild\b|\bwild\b",
+    "EF": r"\bEF\b",
+    "vs": r"\bvs\.?(?=\s)",
+}
+
+
+def test_spanish_edition_percent_and_no_english_jargon(e2e_editions):
+    es = e2e_editions("es")
+    bad = []
+    for path in [es["informe"][0], es["calidad"][0], *(p for p in es["fichas"] if p.suffix == ".html")]:
+        for line in html_text(path, sep="\n").splitlines():
+            for what, pattern in PATTERNS.items():
+                for m in re.finditer(pattern, line):
+                    bad.append(f"{path.name}: {what}: '…{line[max(0, m.start() - 50):m.end() + 30]}…'")
+    assert bad == [], "\n".join(bad[:40])
