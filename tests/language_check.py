@@ -57,6 +57,10 @@ def proper_names() -> list[str]:
     for col in ("name", "short_name", "representative"):
         if col in nets:
             names.update(nets[col].dropna())
+    if {"name", "short_name"} <= set(nets.columns):  # the one spelling the reports print
+        from analysis.labels import network_name
+
+        names.update(network_name(a, b) for a, b in zip(nets["name"], nets["short_name"]))
     return sorted(names, key=len, reverse=True)
 
 

@@ -91,3 +91,15 @@ def test_notebook_parameters_and_notice_first():
     assert all(not c.get("outputs") for c in code)
     chapters = [c.source.split("(")[2].split(",")[0] for c in code if "rx.chapter(" in c.source]
     assert chapters == [str(i) for i in range(1, 10)]
+
+
+def test_networks_table_prints_one_spelling_per_network():
+    """Issue 11: the registered names' typing slips (double spaces, "Lucia", " -Galindo") are
+    evened out to the short name's spelling."""
+    from analysis import published
+    from analysis.report_tables import networks_table
+
+    names = list(networks_table(published.load_all()["networks"], "es").iloc[:, 0])
+    assert "RP Santa Lucía-Barraza" in names and "RP San Carlos-Galindo" in names
+    assert 'RP "Lácteos San Juan"' in names
+    assert not [n for n in names if "  " in n or " -" in n.replace(" - ", "")]

@@ -401,7 +401,10 @@ def item_labels(tables: dict[str, pd.DataFrame], lang: str = "es") -> dict[str, 
             t(f"common.chain_{c}", lang).lower()
 
     net = tables["networks"]
-    names = {nid: " ".join(str(name).split()) for nid, name in zip(net["network_id"], net["name"])}
+    from analysis.labels import network_name
+
+    shorts = net["short_name"] if "short_name" in net else net["name"]
+    names = {nid: network_name(name, short) for nid, name, short in zip(net["network_id"], net["name"], shorts)}
     labels: dict[str, str] = dict(names)
     for c in ("mango", "lacteos", "all"):
         labels[c] = chain(c)

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from analysis import published_i18n as pi  # noqa: E402
 from analysis.effects_figures import plot_member_lines  # noqa: E402
 from analysis.frames import group_key as _key, require_columns as _need  # noqa: E402
-from analysis.labels import t  # noqa: E402
+from analysis.labels import network_name, t  # noqa: E402
 from analysis.numbering import format_number, set_house_style  # noqa: E402
 from analysis.report_text import published_text  # noqa: E402
 
@@ -54,14 +54,14 @@ def unit_chain(networks: pd.DataFrame, unit_kind: str, unit_id: str) -> str:
 def unit_title(networks: pd.DataFrame, unit_kind: str, unit_id: str, lang: str = "es") -> str:
     rows = unit_networks(networks, unit_kind, unit_id)
     if unit_kind == "network":
-        return str(rows["name"].iloc[0])
+        return network_name(rows["name"].iloc[0], rows["short_name"].iloc[0] if "short_name" in rows else "")
     return _l("chain_title", lang, chain=t(f"common.chain_{unit_id}", lang))
 
 
 def identity_text(networks: pd.DataFrame, network_id: str, lang: str = "es") -> str:
     """One line: name · chain · phase · start · members by sex (networks.csv)."""
     r = unit_networks(networks, "network", network_id).iloc[0]
-    return _l("identity_line", lang, name=r["name"], chain=t(f"common.chain_{r['chain']}", lang).lower(),
+    return _l("identity_line", lang, name=network_name(r["name"], r.get("short_name", "")), chain=t(f"common.chain_{r['chain']}", lang).lower(),
               phase=int(r["programme_phase"]), start=str(r["start_date"]), total=int(r["total"]),
               women=int(r["women"]), men=int(r["men"]))
 
@@ -73,7 +73,7 @@ def identity_table(networks: pd.DataFrame, unit_kind: str, unit_id: str, lang: s
           "networks.csv")
     if unit_kind == "network":
         r = rows.iloc[0]
-        fields = [("f_name", r["name"]), ("f_chain", t(f"common.chain_{r['chain']}", lang)),
+        fields = [("f_name", network_name(r["name"], r.get("short_name", ""))), ("f_chain", t(f"common.chain_{r['chain']}", lang)),
                   ("f_phase", _l("phase_n", lang, n=int(r["programme_phase"]))),
                   ("f_start", str(r["start_date"])), ("f_women", int(r["women"])),
                   ("f_men", int(r["men"])), ("f_total", int(r["total"]))]

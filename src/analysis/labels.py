@@ -36,3 +36,28 @@ def t(key: str, lang: str = "es", **fmt) -> str:
     value = table[entry]
     text = value.get(lang) or value.get("es") if isinstance(value, dict) else value
     return text.format(**fmt) if fmt else text
+
+
+def _unaccented(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+def network_name(name: str, short_name: str = "") -> str:
+    """One spelling per network in published text: the registered name of networks.csv (Tabla
+    N°02) with its typing slips evened out, spelt like its ``short_name`` (accents included).
+
+    "RP  Santa Lucia-Barraza" + "Santa Lucía-Barraza" → "RP Santa Lucía-Barraza";
+    "RP San Carlos -Galindo" + "San Carlos-Galindo" → "RP San Carlos-Galindo".
+    """
+    import re
+
+    out = " ".join(str(name).split())
+    out = re.sub(r"(?<=\w) -(?=\w)", "-", out)
+    short = " ".join(str(short_name or "").split())
+    if short:
+        at = _unaccented(out).lower().find(_unaccented(short).lower())
+        if at >= 0:
+            out = out[:at] + short + out[at + len(short):]
+    return out

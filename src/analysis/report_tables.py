@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import published_i18n as pi
 from analysis.frames import require_columns as _need
-from analysis.labels import t
+from analysis.labels import network_name, t
 from analysis.report_text import published_text  # noqa: F401  (used below; shared with factsheets)
 
 CHAINS = ("mango", "lacteos")
@@ -94,7 +94,8 @@ def networks_table(networks: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
           "networks.csv")
     d = pd.concat([networks[networks["chain"] == c] for c in CHAINS])
     out = pd.DataFrame({
-        "name": d["name"], "chain": [chain_label(c, lang) for c in d["chain"]],
+        "name": [network_name(a, b) for a, b in zip(d["name"], d.get("short_name", d["name"]))],
+        "chain": [chain_label(c, lang) for c in d["chain"]],
         "phase": d["programme_phase"], "men": d["men"], "women": d["women"],
         "total": d["total"], "start": d["start_date"],
     })
