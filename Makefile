@@ -88,18 +88,20 @@ $(STAMP): requirements.txt pyproject.toml
 	echo "[setup] done in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
+# $(call install_reqs,FILE): install pinned extras into the venv with uv (pip when uv is missing).
+install_reqs = if test -x $(UV); then $(UV) pip install -q --python $(PY) -r $(1); \
+	else $(PY) -m pip install -q --disable-pip-version-check -r $(1); fi
+
 TEST_STAMP := $(VENV)/.test-installed
 $(TEST_STAMP): requirements-test.txt $(STAMP)
 	@echo "[setup] installing the test-only packages (first make test only)"
-	@if test -x $(UV); then $(UV) pip install -q --python $(PY) -r requirements-test.txt; \
-	else $(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt; fi
+	@$(call install_reqs,requirements-test.txt)
 	@touch $@
 
 LAB_STAMP := $(VENV)/.lab-installed
 $(LAB_STAMP): requirements-lab.txt $(STAMP)
 	@echo "[setup] installing JupyterLab (first make lab only)"
-	@if test -x $(UV); then $(UV) pip install -q --python $(PY) -r requirements-lab.txt; \
-	else $(PY) -m pip install -q --disable-pip-version-check -r requirements-lab.txt; fi
+	@$(call install_reqs,requirements-lab.txt)
 	@touch $@
 
 setup: $(STAMP) ## create the virtual environment and the Jupyter kernel

@@ -8,6 +8,26 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 
+# The published tables the chart tests draw, and the document-implied changes drawn from them.
+CHART_TABLES = ["pea_by_sector", "mipes_by_activity", "cofinancing", "networks", "timeline",
+                "chain_indicators", "methodology_phases", "network_totals"]
+
+
+@pytest.fixture(scope="session")
+def pub():
+    from analysis.published import load
+
+    return {n: load(n) for n in CHART_TABLES}
+
+
+@pytest.fixture(scope="session")
+def implied(pub):
+    from analysis import implied as im
+
+    return im.compute_implied(pub["chain_indicators"], pub["networks"],
+                              network_totals=pub["network_totals"]).effects
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     plt.close("all")

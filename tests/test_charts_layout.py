@@ -2,40 +2,17 @@
 state the data's values, no title inside images, units on every axis, one house style."""
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from analysis import charts as ch
 from analysis import effects_figures as ef
-from analysis import implied as im
 from analysis.numbering import OKABE_ITO, format_number, set_house_style
-from analysis.published import load
 
-NAMES = ["pea_by_sector", "mipes_by_activity", "cofinancing", "networks", "timeline",
-         "chain_indicators", "methodology_phases", "network_totals"]
-
-
-@pytest.fixture(scope="module")
-def pub():
-    return {n: load(n) for n in NAMES}
-
-
-@pytest.fixture(scope="module")
-def implied(pub):
-    return im.compute_implied(pub["chain_indicators"], pub["networks"],
-                              network_totals=pub["network_totals"]).effects
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def _renderer(fig):

@@ -1,34 +1,16 @@
 """analysis.charts: every chart renders from the real published tables, in Spanish."""
 
-import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from analysis import charts as ch
-from analysis import implied as im
-from analysis.published import load
 
-NAMES = ["pea_by_sector", "mipes_by_activity", "cofinancing", "networks", "timeline",
-         "chain_indicators", "methodology_phases", "network_totals"]
-
-
-@pytest.fixture(scope="module")
-def pub():
-    return {n: load(n) for n in NAMES}
-
-
-@pytest.fixture(scope="module")
-def effects(pub):
-    return im.compute_implied(pub["chain_indicators"], pub["networks"],
-                              network_totals=pub["network_totals"]).effects
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+@pytest.fixture
+def effects(implied):
+    """The document-implied changes (the shared ``implied`` fixture of conftest.py)."""
+    return implied
 
 
 def _bars(ax):

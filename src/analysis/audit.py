@@ -682,7 +682,7 @@ def chapter_tables(found: pd.DataFrame, lang: str = "es") -> list[tuple[str, str
             # findings quote the document's Spanish labels: put into the edition's language
             "finding": [pi.inline(x, lang) for x in text[sel]],
             "figures": [pi.inline(_display_values(v, r, lang), lang) for v, r in zip(g["values"], g["rules"])],
-            "where": [pi.inline(cite_in(x, lang), lang) for x in g["sources"]],
+            "where": [cite_in(x, lang) for x in g["sources"]],
         })
         tab.columns = [t(f"audit_families.col_{c}", lang) for c in ("finding", "figures", "where")]
         out.append((sev, t(f"audit_families.severity_heading_{sev}", lang), tab))

@@ -307,12 +307,12 @@ def effects_table(effects: pd.DataFrame, unit_kind: str, unit_id: str, min_cell:
         raise ValueError(f"effects.csv: no rows with level = {level!r} and group_value = {unit_id!r}")
     marker = t("report.suppression_marker", lang, min_count=min_cell)
     rows, n_supp = [], 0
+    methods = (effect_methods(unit_kind) if has_comparison(effects, unit_kind, unit_id)
+               else BEFORE_AFTER_METHODS)
     for y in outcomes:
         ys = sel[sel["outcome"] == y]
         ba = ys[ys["method"] == "before_after"]
         members = int(ba["n_units"].iloc[0]) if len(ba) else 0
-        methods = (effect_methods(unit_kind) if has_comparison(effects, unit_kind, unit_id)
-                   else BEFORE_AFTER_METHODS)
         for method in methods:
             r = ys[ys["method"] == method]
             if r.empty:
