@@ -125,7 +125,7 @@ H    := $(BL)/hash
 HASH := @$(PY) -m analysis.hashstamp
 PUBLISHED_OUT := $(addprefix $(PL)/,audit.csv audit_findings.csv conclusions.csv implied_effects.csv \
                  implied_assumptions.csv implied_checks.csv)
-PANEL_OUT     := $(addprefix $(PL)/,panel.parquet cleaning_log.csv cleaning_summary.json)
+PANEL_OUT     := $(addprefix $(PL)/,panel.parquet cleaning_log.csv cleaning_summary.json survey_networks.csv)
 EFFECTS_OUT   := $(PL)/effects.csv
 
 $(H)/published.in: FORCE | $(STAMP)

@@ -113,7 +113,28 @@ def run(config_path, processed_dir) -> CleanResult:
     (out / "cleaning_summary.json").write_text(
         json.dumps(res.summary, ensure_ascii=False, indent=2), encoding="utf-8")
     write_result_codebook(res.panel, load_config(config_path), out)
+    write_survey_networks(load_config(config_path).networks_file, out)
     return res
+
+
+SURVEY_NETWORKS = "survey_networks.csv"
+
+
+def write_survey_networks(networks_file, out_dir) -> Path:
+    """Copy the networks table the cleaning used (the config's ``networks_file``) to out_dir, so
+    the reports name the survey's networks, not the project's published ones (issue 14)."""
+    target = Path(out_dir) / SURVEY_NETWORKS
+    df = pd.read_csv(networks_file, dtype=str, keep_default_na=False)
+    df.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    return target
+
+
+def survey_networks(processed_dir, fallback: pd.DataFrame) -> pd.DataFrame:
+    """The networks the cleaning step used (processed_dir/survey_networks.csv), else ``fallback``."""
+    path = Path(processed_dir) / SURVEY_NETWORKS
+    if not path.is_file():
+        return fallback
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def main(argv=None) -> int:
