@@ -711,7 +711,7 @@ def mango_decomposition(ind: Indicators, scans: Mapping[tuple[str, str], ScanRes
 # the ImpliedParams field, the values tried). The first value of each is the default.
 SENSITIVITY = (
     ("mango", "discard_price_ratio", "discard_price_ratio",
-     tuple((x, x) for x in (0.25, 0.3125, 0.375, 0.4375, 0.5))),
+     tuple((x, x) for x in (0.25, 0.30, 0.35, 0.40, 0.45, 0.50))),
     ("mango", "yield_reading", "yield_net_of_waste", ((True,), (False,))),
     ("lacteos", "cows_in_milk_fraction", "cows_in_milk_fraction", (1.0, 0.8, 0.6)),
     ("lacteos", "initial_yield", "initial_yield", ("territory", "members")),
