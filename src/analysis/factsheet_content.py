@@ -241,6 +241,7 @@ def implied_table(implied: pd.DataFrame, chain: str, lang: str = "es") -> pd.Dat
     d = implied[(implied["chain"] == chain) & implied["level"].isin(["per_producer", "stated"])]
     if "consistency" in d:  # a scenario the document contradicts is not shown on a factsheet
         d = d[d["consistency"].fillna("").astype(str) != "contradicho"]
+    d = d[d["quantity"] != "sales_value"]  # equal to the gross income row here
     if "prices" in d:  # production does not depend on prices: shown once per scenario
         d = d.assign(prices=d["prices"].fillna("").astype(str))
         d = d[(d["quantity"] != "production") | ~d.duplicated(subset=["scenario", "quantity"])]
