@@ -275,7 +275,7 @@ def test_overlap_rule():
 
 
 @pytest.mark.parametrize("lang,phrase", [("es", "no es un efecto causal ni un ingreso neto"),
-                                         ("en", "not a causal effect nor a net income")])
+                                         ("en", "neither a causal effect nor a net income")])
 def test_stated_changes_next_to_implied(inputs, lang, phrase):
     from analysis import published
     claims = published.load("claims")
