@@ -203,3 +203,16 @@ def test_no_internal_notes_in_factsheet_tables():
                 "src_survey", "src_means", "txt_implied"):
         text = t(f"factsheet.{key}", "es", source_name="Encuesta demo (sintética)", chain="mango")
         assert not re.search(r"\.(csv|parquet|xlsx)\b|paso 0\d", text), key
+
+
+def test_implied_table_on_the_real_changes_shows_both_price_variants_once():
+    """Dairy: production once (published volume), gross income at nominal and constant prices,
+    the document's stated +25%; the contradicted herd scenario and the sales-value rows not."""
+    from analysis import implied as im
+    inp = im.load_inputs()
+    res = im.compute_implied(inp["indicators"], inp["networks"], im.ImpliedParams(),
+                             inp["network_totals"], inp["claims"])
+    tab = fc.implied_table(res.effects, "lacteos")
+    assert tab["Cambio %"].tolist() == ["+61% a +346%", "+86% a +515%", "+65% a +372%", "+25%"]
+    assert tab["Escenario"].str.contains("precios constantes").sum() == 1
+    assert not tab["Escenario"].str.contains("principal").any()

@@ -52,7 +52,7 @@ def test_chain_indicator_table_ranges(tables):
     tab = rt.chain_indicator_table(tables["chain_indicators"], tables["networks"], "lacteos")
     assert len(tab) == int((tables["chain_indicators"]["chain"] == "lacteos").sum())
     first = tab.iloc[0]
-    assert (first["Valor"], first["Rango"], first["Ámbito"]) == ("1.5", "1–2", "Toda la cadena")
+    assert (first["Valor"], first["Rango"], first["Ámbito"]) == ("1.5", "1–2", "Territorio (productores de Laredo, antes del programa)")
 
 
 def test_failed_checks_table():
@@ -103,3 +103,41 @@ def test_networks_table_prints_one_spelling_per_network():
     assert "RP Santa Lucía-Barraza" in names and "RP San Carlos-Galindo" in names
     assert 'RP "Lácteos San Juan"' in names
     assert not [n for n in names if "  " in n or " -" in n.replace(" - ", "")]
+
+
+# ---------------------------------------------------------------- issue 9: printed plan tables, scope
+import pytest as _pytest  # noqa: E402
+
+
+@_pytest.mark.parametrize("exhibit,networks,rows,other", [("Tabla N°03 (mango)", 3, 1, 4),
+                                                         ("Tabla N°06", 8, 1, 3),
+                                                         ("Tabla N°03 (lácteos)", 6, 2, 3)])
+@_pytest.mark.parametrize("lang", ["es", "en"])
+def test_exhibit_counterparts_have_every_printed_cell(exhibit, networks, rows, other, lang):
+    from analysis import published, published_i18n as pi, report_tables as rt
+    tabs = published.load_all()
+    tab = rt.exhibit_counterpart_table(tabs["exhibit_tables"], tabs["networks"], exhibit, lang)
+    assert len(tab) == rows + other  # networks with the same cells share a row
+    listed = "; ".join(tab.iloc[:rows, 0])
+    assert sorted(int(x.split(".")[0]) for x in listed.split("; ")) == list(range(1, networks + 1))
+    src = tabs["exhibit_tables"][tabs["exhibit_tables"].exhibit == exhibit]
+    cells = src[src.column != src.column.iloc[0]]
+    own = cells[cells.assignment == "exact"]
+    filled = int((tab.iloc[:, 1:] != "").to_numpy().sum())
+    # every shared/unassigned cell once; a network's own cell once per distinct value
+    assert filled == len(cells) - len(own) + own.drop_duplicates(["column", "value"]).shape[0]
+    if lang == "en":
+        assert all(pi.has(v) for v in cells.value if not v[:4].isdigit())
+        assert "Network" == tab.columns[0]
+
+
+def test_chain_indicator_scope_column_says_who():
+    from analysis import published, report_tables as rt
+    tabs = published.load_all()
+    tab = rt.chain_indicator_table(tabs["chain_indicators"], tabs["networks"], "lacteos", "es")
+    ind = tabs["chain_indicators"][tabs["chain_indicators"].chain == "lacteos"].reset_index(drop=True)
+    scope = tab["Ámbito"]
+    assert (scope[ind.scope == "territory"] == "Territorio (productores de Laredo, antes del programa)").all()
+    assert (scope[(ind.scope == "phase1") & ind.network_id.isna()] == "Redes de la fase 1").all()
+    assert (scope[ind.scope == "all"] == "Todas las redes de la cadena").all()
+    assert "Toda la cadena" not in set(scope)

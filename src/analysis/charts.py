@@ -411,6 +411,13 @@ def implied_effects_intervals(effects: pd.DataFrame, lang: str = "es",
                 & effects.quantity.isin(["production", "income"])].copy()
     if "scenario" not in d:
         d["scenario"] = "principal"
+    if "prices" not in d:
+        d["prices"] = ""
+    if "consistency" in d:  # a scenario the document contradicts is in the table, not here
+        d = d[d["consistency"].fillna("").astype(str) != "contradicho"]
+    d["prices"] = d["prices"].fillna("").astype(str)
+    # Production does not depend on prices: one bar per scenario; income per price variant.
+    d = d[(d.quantity != "production") | ~d.duplicated(subset=["chain", "scenario", "quantity"])]
     d = pd.concat([d[d.chain == c] for c in CHAINS]).reset_index(drop=True)
     fig, ax = _new(figsize=(7.2, 0.55 * len(d) + 1.0))
     ax.axvline(0, color="#333333", linewidth=0.8, zorder=1, gid="zero")
@@ -425,7 +432,9 @@ def implied_effects_intervals(effects: pd.DataFrame, lang: str = "es",
                     (max(r.pct_high, 0.0), i), xytext=(6, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=8, gid="range_label")
     labels = [f"{t('common.chain_' + r.chain, lang)}: {_f('q_' + r.quantity, lang)}"
-              f"{_f('scenario_' + r.scenario, lang)}" for r in d.itertuples()]
+              f"{_f('scenario_' + r.scenario, lang)}"
+              f"{_f('prices_' + r.prices, lang) if r.quantity != 'production' and r.prices else ''}"
+              for r in d.itertuples()]
     ax.set_yticks(range(len(d)), ["\n".join(textwrap.wrap(x, 34)) for x in labels], fontsize=9)
     ax.invert_yaxis()
     lo = min(0.0, float(d.pct_low.min()))

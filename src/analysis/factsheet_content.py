@@ -241,15 +241,24 @@ def implied_table(implied: pd.DataFrame, chain: str, lang: str = "es") -> pd.Dat
     d = implied[(implied["chain"] == chain) & implied["level"].isin(["per_producer", "stated"])]
     if "consistency" in d:  # a scenario the document contradicts is not shown on a factsheet
         d = d[d["consistency"].fillna("").astype(str) != "contradicho"]
+    d = d[d["quantity"] != "sales_value"]  # equal to the gross income row here
+    if "prices" in d:  # production does not depend on prices: shown once per scenario
+        d = d.assign(prices=d["prices"].fillna("").astype(str))
+        d = d[(d["quantity"] != "production") | ~d.duplicated(subset=["scenario", "quantity"])]
+    else:
+        d = d.assign(prices="")
     # The computation's status is not a column: a range that could not be computed says so in
     # its own cell ("no determinable"), a computed one is just the range.
     computed = {t("implied.status_calculated", x) for x in ("es", "en")}
     return pd.DataFrame({
         _l("col_quantity", lang): [_l(f"q_{q}", lang) for q in d["quantity"]],
-        _l("col_scenario", lang): [_l(f"scn_{s}", lang) + (f" ({note})" if lv == "stated" and note else "")
-                                    for s, lv, note in zip(d["scenario"], d["level"],
-                                                           d["note"].fillna("") if "note" in d
-                                                           else [""] * len(d))],
+        _l("col_scenario", lang): [_l(f"scn_{s}", lang)
+                                    + (", " + _l(f"prices_{pr}", lang) if pr and q != "production" else "")
+                                    + (f" ({note})" if lv == "stated" and note else "")
+                                    for s, lv, note, pr, q in zip(d["scenario"], d["level"],
+                                                                  d["note"].fillna("") if "note" in d
+                                                                  else [""] * len(d), d["prices"],
+                                                                  d["quantity"])],
         _l("col_unit", lang): [pi.unit(u, lang) for u in d["unit"]],
         _l("col_pct_range", lang): [_range(lo, hi, lang=lang) if str(st) in computed or pd.notna(lo) else str(st)
                                     for lo, hi, st in zip(d["pct_low"], d["pct_high"], d["status"])],

@@ -174,6 +174,9 @@ def chain_indicator_table(indicators: pd.DataFrame, networks: pd.DataFrame, chai
                        "unit", "measure", "source"], "chain_indicators.csv")
     d = indicators[indicators["chain"] == chain].reset_index(drop=True)
     scope = _network_names(networks, d["network_id"], lang, "chain_indicators.csv")
+    if "scope" in d:  # a chain-level row says which producers it is about (README: scope)
+        scope = [s if pd.notna(nid) and nid != "" else _n(f"scope_{sc}", lang)
+                 for s, nid, sc in zip(scope, d["network_id"], d["scope"].fillna("all"))]
     out = pd.DataFrame({
         "indicator": [pi.text(m, lang) for m in d["measure"]], "scope": scope,
         "period": [_n(f"period_{p}", lang) for p in d["period"]],
@@ -183,6 +186,46 @@ def chain_indicator_table(indicators: pd.DataFrame, networks: pd.DataFrame, chai
         "source": [cite_in(s, lang) for s in d["source"]],
     })
     out.columns = _cols(lang, "indicator", "scope", "period", "value", "range", "unit", "source")
+    return out
+
+
+def exhibit_counterpart_table(exhibit_tables: pd.DataFrame, networks: pd.DataFrame, exhibit: str,
+                              lang: str = "es") -> pd.DataFrame:
+    """The counterpart of a printed table of plans or pilots (``exhibit_tables.csv``): first the
+    networks with the cells that belong to them (networks whose cells are the same share a row),
+    then the cells the table states for all its
+    networks or that the flattened text does not assign to one, under the same printed columns.
+    Network names in the report's spelling; texts in the edition's language; dates as months."""
+    _need(exhibit_tables, ["exhibit", "printed_row", "column", "value", "network_id", "assignment"],
+          "exhibit_tables.csv")
+    d = exhibit_tables[exhibit_tables["exhibit"] == exhibit]
+    if d.empty:
+        raise ValueError(f"exhibit_tables.csv: no rows for exhibit {exhibit!r}; known: "
+                         f"{sorted(exhibit_tables['exhibit'].unique())}")
+    name_col = d["column"].iloc[0]  # the first printed column names the network
+    cols = [c for c in dict.fromkeys(d["column"]) if c != name_col]
+    net = networks.set_index("network_id")
+
+    def cell(v: str) -> str:
+        v = str(v)
+        return audit_value(v, lang, dates=True) if re.fullmatch(r"\d{4}-\d{2}", v) else pi.text(v, lang)
+
+    rows = []
+    for printed_row, g in d[d["assignment"] == "exact"].groupby("printed_row", sort=False):
+        nid = g["network_id"].dropna().iloc[0]
+        name = (network_name(net.loc[nid, "name"], net.loc[nid, "short_name"])
+                if nid in net.index else str(g[g["column"] == name_col]["value"].iloc[0]))
+        own = {c: "; ".join(cell(v) for v in g[g["column"] == c]["value"]) for c in cols}
+        same = next((r for r in rows if all(r[c] == own[c] for c in cols)), None)
+        if same is not None:  # networks with the same cells share one row: "1. A; 2. B"
+            same["network"] += f"; {printed_row}. {name}"
+        else:
+            rows.append({"network": f"{printed_row}. {name}", **own})
+    for r in d[d["assignment"] != "exact"].itertuples():
+        who = _n(f"exhibit_rows_{r.assignment}", lang, rows=r.printed_row)
+        rows.append({"network": who, **{c: (cell(r.value) if c == r.column else "") for c in cols}})
+    out = pd.DataFrame(rows, columns=["network", *cols])
+    out.columns = [_n("col_network", lang), *[pi.text(c, lang) for c in cols]]
     return out
 
 
@@ -213,17 +256,38 @@ def _range(lo, hi, decimals: int = 0) -> str:
     return a if a == b else f"{a} – {b}"
 
 
+def _scenario_label(scenario, prices, lang: str, chain: str = "") -> str:
+    """"Volumen diario publicado, precios nominales": the scenario (its chain's own label where
+    there is one) and its price variant."""
+    try:
+        label = _n(f"scenario_{chain}_{scenario}", lang)
+    except KeyError:
+        label = _n(f"scenario_{scenario}", lang)
+    if isinstance(prices, str) and prices:
+        label += ", " + _n(f"prices_{prices}", lang)
+    return label
+
+
 def implied_table(implied: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
-    """implied_effects.csv rows with a computed interval: ranges as 'low – high'."""
+    """implied_effects.csv rows with a computed interval: ranges as 'low – high'; the scenario
+    column names the price variant; the last column says whether the document's other
+    statements allow the scenario."""
     _need(implied, ["chain", "level", "quantity", "unit", "initial_low", "initial_high",
                     "current_low", "current_high", "change_low", "change_high", "pct_low",
                     "pct_high", "scenario"], "implied_effects.csv")
-    d = implied[implied["pct_low"].notna()]
+    # Per producer only (the chain totals are these × producers; all rows stay in the CSV); the
+    # sales value equals the gross income here, and production does not depend on prices.
+    d = implied[implied["pct_low"].notna() & implied["level"].isin(["per_producer", "stated"])
+                & (implied["quantity"] != "sales_value")]
+    prices = d["prices"] if "prices" in d else pd.Series([""] * len(d), index=d.index)
+    keep = (d["quantity"] != "production") | ~pd.DataFrame({"c": d["chain"], "s": d["scenario"]}).duplicated()
+    d, prices = d[keep], prices[keep]
+    prices = prices.where(d["quantity"] != "production", "")
     out = pd.DataFrame({
         "chain": [chain_label(c, lang) for c in d["chain"]],
         "level": [_n(f"level_{v}", lang) for v in d["level"]],
         "quantity": [t(f"figures.q_{q}", lang) for q in d["quantity"]],
-        "scenario": [_n(f"scenario_{s}", lang) for s in d["scenario"]],
+        "scenario": [_scenario_label(s, p, lang, c) for s, p, c in zip(d["scenario"], prices, d["chain"])],
         "unit": [pi.unit(u, lang) for u in d["unit"]],
         "initial": [_range(a, b) for a, b in zip(d["initial_low"], d["initial_high"])],
         "current": [_range(a, b) for a, b in zip(d["current_low"], d["current_high"])],
@@ -233,6 +297,63 @@ def implied_table(implied: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     })
     out.columns = _cols(lang, "chain", "level", "quantity", "scenario", "unit", "initial",
                         "current", "change_pct", "consistency")
+    return out
+
+
+def implied_checks_table(checks: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """implied_checks.csv: each scenario's checks against the document's other statements, one
+    row per scenario and check (the price variants share their volume checks, so they are
+    shown once): what the combinations imply, the stated figure, and the verdict."""
+    _need(checks, ["chain", "scenario", "check", "implied_low", "implied_high", "published_low",
+                   "published_high", "relation", "verdict", "source"], "implied_checks.csv")
+    d = checks[checks["verdict"].fillna("").astype(str) != ""]
+    d = d.drop_duplicates(subset=["chain", "scenario", "check"])
+    out = pd.DataFrame({
+        "chain": [chain_label(c, lang) for c in d["chain"]],
+        "scenario": [_scenario_label(s, "", lang, c) for s, c in zip(d["scenario"], d["chain"])],
+        "what": list(d["check"]),
+        "implied": [_num_range(a, b) for a, b in zip(d["implied_low"], d["implied_high"])],
+        "stated": [f"{r} {_num_range(a, b)}" for r, a, b in
+                   zip(d["relation"], d["published_low"], d["published_high"])],
+        "verdict": list(d["verdict"]),
+        "source": [cite_in(s, lang) for s in d["source"]],
+    })
+    out.columns = _cols(lang, "chain", "scenario", "what", "implied_value", "stated_value",
+                        "verdict", "source")
+    return out
+
+
+def _num_range(lo, hi) -> str:
+    from analysis.audit import display_number
+    if pd.isna(lo) or pd.isna(hi):
+        return ""
+    a, b = display_number(lo), display_number(hi)
+    return a if a == b else f"{a} – {b}"
+
+
+def sensitivity_table(sens: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
+    """implied_sensitivity.csv: the headline income change for each value of each assumption
+    the document does not give (all else at its default)."""
+    _need(sens, ["chain", "parameter", "value", "pct_low", "pct_high", "scenario", "consistency"],
+          "implied_sensitivity.csv")
+    prices = sens["prices"] if "prices" in sens else pd.Series([""] * len(sens))
+
+    def value_label(param, v) -> str:
+        if param in ("yield_reading", "initial_yield"):
+            return _n(f"sens_{param}_{str(v).lower()}", lang)
+        from analysis.audit import display_number
+        return display_number(float(v))
+
+    out = pd.DataFrame({
+        "chain": [chain_label(c, lang) for c in sens["chain"]],
+        "assumption": [_n(f"sens_{p}", lang) for p in sens["parameter"]],
+        "value": [value_label(p, v) for p, v in zip(sens["parameter"], sens["value"])],
+        "change_pct": [_range(a, b) for a, b in zip(sens["pct_low"], sens["pct_high"])],
+        "scenario": [_scenario_label(s, p, lang, c) for s, p, c in zip(sens["scenario"], prices, sens["chain"])],
+        "consistency": [_n(f"consistency_{'' if pd.isna(v) else v}", lang) for v in sens["consistency"]],
+    })
+    out.columns = _cols(lang, "chain", "assumption", "value", "change_pct", "scenario",
+                        "consistency")
     return out
 
 
@@ -270,14 +391,20 @@ def conclusions_table(conclusions: pd.DataFrame, survey: dict[str, str] | None, 
 
 
 def decomposition_table(decomp: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
-    """implied_decomposition.csv: each driver's factor (current ÷ initial) at range midpoints."""
+    """implied_decomposition.csv: each driver's factor (current ÷ initial) at the midpoints of
+    the consistent combinations, per scenario and price variant, with their product (total);
+    scenarios the document contradicts are left out (the effects table shows them)."""
+    from analysis.numbering import format_number
     _need(decomp, ["chain", "scenario", "driver", "ratio"], "implied_decomposition.csv")
+    d = decomp
+    if "consistency" in d:
+        d = d[d["consistency"].fillna("").astype(str) != "contradicho"]
+    prices = d["prices"] if "prices" in d else pd.Series([""] * len(d), index=d.index)
     out = pd.DataFrame({
-        "chain": [chain_label(c, lang) for c in decomp["chain"]],
-        "scenario": [_n(f"scenario_{s}", lang) for s in decomp["scenario"]],
-        "driver": [_n(f"driver_{d}", lang) for d in decomp["driver"]],
-        "factor": [f"× {r:.2f}".replace(".", ",") if lang == "es" else f"× {r:.2f}"
-                   for r in decomp["ratio"]],
+        "chain": [chain_label(c, lang) for c in d["chain"]],
+        "scenario": [_scenario_label(s, p, lang, c) for s, p, c in zip(d["scenario"], prices, d["chain"])],
+        "driver": [_n(f"driver_{x}", lang) for x in d["driver"]],
+        "factor": [f"× {format_number(r, 2)}" for r in d["ratio"]],
     })
     out.columns = _cols(lang, "chain", "scenario", "driver", "factor")
     return out

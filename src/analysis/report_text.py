@@ -171,19 +171,10 @@ def effects_notice_text(config: dict, lang: str = "es") -> str:
     return fill("narrative.effects_synthetic_notice", lang, source_name=config["source_name"])
 
 
-def sensitivity_text(sens: pd.DataFrame, lang: str = "es") -> str:
-    """How the mango result moves with the assumed discard price (implied_sensitivity.csv)."""
-    for col in ("value", "yield_net_of_waste", "pct_low"):
-        if col not in sens.columns:
-            raise ValueError(f"implied_sensitivity.csv: missing column {col!r}")
-    g = sens[~sens["yield_net_of_waste"].astype(bool)].sort_values("value")
-    nt = sens[sens["yield_net_of_waste"].astype(bool)].sort_values("value")
-    pct = lambda x: f"{round(x):,d}".replace(",", "." if lang == "es" else ",")  # noqa: E731
-    num = lambda x: (f"{x:g}".replace(".", ",") if lang == "es" else f"{x:g}")  # noqa: E731
-    return fill("narrative.sensitivity_text", lang, r_lo=num(g["value"].iloc[0]),
-                r_hi=num(g["value"].iloc[-1]), g_lo=pct(g["pct_low"].iloc[0]),
-                g_hi=pct(g["pct_low"].iloc[-1]), n_lo=pct(nt["pct_low"].iloc[0]),
-                n_hi=pct(nt["pct_low"].iloc[-1]))
+def sensitivity_text(lang: str = "es") -> str:
+    """How the intervals are built and where the assumptions' effects are shown (the numbers are
+    in the checks and sensitivity tables)."""
+    return fill("narrative.sensitivity_text", lang)
 
 
 def audit_findings_text(audit: pd.DataFrame, findings: pd.DataFrame, lang: str = "es") -> str:
