@@ -157,7 +157,7 @@ def cofinancing_table(cofinancing: pd.DataFrame, projects: pd.DataFrame, lang: s
         _l("col_funder", lang): [_l("funder_total", lang) if k == "stated_total" else pi.text(f, lang)
                                  for f, k in zip(rows["funder"], rows["kind"])],
         _l("col_amount", lang): rows["amount"].astype(float).to_numpy(),
-        _l("col_currency", lang): rows["currency"].astype(str).to_numpy(),
+        _l("col_currency", lang): [pi.unit(str(c), lang) for c in rows["currency"]],
     })
 
 
