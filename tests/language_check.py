@@ -101,9 +101,25 @@ def report_text(path: Path) -> str:
     return pdf_text(path) if path.suffix.lower() == ".pdf" else html_text(path)
 
 
+_LINE_END_HYPHEN = re.compile(r"(\w)-[ \t]*\r?\n[ \t]*(\w)")
+
+
+def join_line_end_hyphens(text: str) -> str:
+    """Join words a PDF hyphenated at a line end: "pro-\nducer" -> "producer".
+
+    Only a hyphen that ends a line counts (a hyphen inside a line, as in "pre- and post-",
+    is left alone). A continuation starting with a capital letter is a compound broken at
+    the hyphen ("Lucía-\nBarraza" -> "Lucía-Barraza"): the hyphen stays, the line break goes."""
+    def _join(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        return left + ("-" + right if right.isupper() or right.isdigit() else right)
+
+    return _LINE_END_HYPHEN.sub(_join, text)
+
+
 def _strip_names(text: str, names: list[str]) -> str:
-    text = " ".join(htmllib.unescape(text).replace("\u00ad", "").split())
-    text = re.sub(r"(\w)- (\w)", r"\1\2", text)  # words hyphenated at a PDF line end
+    text = htmllib.unescape(text).replace("\u00ad", "")
+    text = " ".join(join_line_end_hyphens(text).split())
     for name in names:
         text = re.sub(re.escape(name), " ¤ ", text, flags=re.IGNORECASE)
     return text

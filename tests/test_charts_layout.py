@@ -1,6 +1,8 @@
 """Checkable facts of the charts (issue 11, item 7): labels never collide with marks, labels
 state the data's values, no title inside images, units on every axis, one house style."""
 
+import re
+
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -260,3 +262,47 @@ def test_effects_axis_ticks_exact_and_distinct():
     assert len(set(labels)) == len(labels)
     assert values == pytest.approx(ticks, abs=1e-9)
     assert fig._suptitle is None and ax.get_ylabel()
+
+
+# --- every axis with tick labels states what it measures -----------------------------------
+def _means(by: str, groups) -> pd.DataFrame:
+    rows = [{by: g, "year": y, "member": m, "mean": 100.0 + 10 * i + (5 if m else 0)}
+            for i, y in enumerate([2005, 2011]) for g in groups for m in (True, False)]
+    return pd.DataFrame(rows)
+
+
+_NUMBER = re.compile(r"^[−\-+]?[\d.,\s\u202f]+%?$")
+
+
+def _unlabelled_axes(fig) -> list[str]:
+    """Every visible value axis (numeric tick labels) that has no (non-blank) axis label.
+
+    Category axes (network names, periods, sectors) name their own ticks and are not asked for
+    a label; a value axis without a label leaves the reader guessing the unit."""
+    r = _renderer(fig)
+    missing = []
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible() or not ax.axison:
+            continue
+        for name, axis, label in (("x", ax.xaxis, ax.get_xlabel()), ("y", ax.yaxis, ax.get_ylabel())):
+            ticks = [tl for tl in (ax.get_xticklabels() if name == "x" else ax.get_yticklabels())
+                     if tl.get_visible() and _NUMBER.match(tl.get_text().strip() or "x")
+                     and tl.get_window_extent(r).width > 0]
+            if axis.get_visible() and ticks and not label.strip():
+                missing.append(f"axes[{i}] ({ax.get_title()!r}) {name} axis, ticks "
+                               f"{[tl.get_text() for tl in ticks[:3]]}")
+    return missing
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_axis_with_ticks_has_a_label(pub, implied, lang):
+    from analysis import factsheet_content as fc
+
+    figs = _all_charts(pub, implied, lang)
+    figs["factsheet_means_chart"] = fc.means_chart(
+        pd.concat([_means("outcome", [o]) for o in fc.OUTCOMES], ignore_index=True), lang)
+    figs["before_after_chart"] = ef.before_after_chart(
+        _means("chain", ["mango", "lacteos"]), "net_income_pen", lang)
+    figs["quality_counts_chart"] = ef.quality_counts_chart(_by_round(), lang)
+    bad = {name: m for name, fig in figs.items() if (m := _unlabelled_axes(fig))}
+    assert not bad, f"axes with tick labels but no axis label: {bad}"

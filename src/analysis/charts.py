@@ -397,7 +397,7 @@ def sales_shares_by_buyer(indicators: pd.DataFrame, lang: str = "es") -> Figure:
         ax.grid(axis="y", visible=False)
         ax.legend(handles=[Patch(color=colours[i], label=_f(f"buyer_{chain}_{i}", lang)) for i in ids],
                   loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    axes[-1, 0].set_xlabel(_f("shares_xlabel", lang))
+        ax.set_xlabel(_f("shares_xlabel", lang), fontsize=8)  # every panel shows its own % ticks
     fig.tight_layout()
     return fig
 

@@ -254,8 +254,8 @@ def before_after_chart(means: pd.DataFrame, outcome: str, lang: str = "es") -> F
         ax.set_title(t(f"common.chain_{chain}", lang), color=CHAIN_COLOURS[chain], fontsize=10)
         ax.set_xticks(sorted(sub["year"].unique()))
         ax.set_xlabel(_l("means_xlabel", lang))
+        ax.set_ylabel(_l("means_ylabel", lang, unit=_l(f"unit_{outcome}", lang)))  # own scale each
         _thousands(ax.yaxis)
-    axes[0, 0].set_ylabel(_l("means_ylabel", lang, unit=_l(f"unit_{outcome}", lang)))
     axes[0, -1].legend(loc="upper left", fontsize=8)
     fig.tight_layout()  # no title in the image: the numbered caption names the outcome
     return fig

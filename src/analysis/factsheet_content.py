@@ -157,7 +157,7 @@ def cofinancing_table(cofinancing: pd.DataFrame, projects: pd.DataFrame, lang: s
         _l("col_funder", lang): [_l("funder_total", lang) if k == "stated_total" else pi.text(f, lang)
                                  for f, k in zip(rows["funder"], rows["kind"])],
         _l("col_amount", lang): rows["amount"].astype(float).to_numpy(),
-        _l("col_currency", lang): rows["currency"].astype(str).to_numpy(),
+        _l("col_currency", lang): [pi.unit(str(c), lang) for c in rows["currency"]],
     })
 
 
@@ -386,13 +386,15 @@ def means_chart(means: pd.DataFrame, lang: str = "es", outcomes=OUTCOMES) -> Fig
     """One small panel per outcome: members (solid) vs comparison (dashed) by survey year."""
     _need(means, ["outcome", "year", "member", "mean"], "group means")
     set_house_style()
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(7.2, 2.4), squeeze=False)
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(7.2, 2.8), squeeze=False)
     for ax, y in zip(axes[0], outcomes):
         sub = means[means["outcome"] == y]
         plot_member_lines(ax, sub, _l("members", lang), _l("comparison", lang))
-        ax.set_title(_l(f"out_{y}", lang) + f"\n({_l(f'unit_{y}', lang)})", fontsize=9)
+        ax.set_title(_l(f"out_{y}", lang), fontsize=9)
         ax.set_xticks(sorted(sub["year"].unique()))
         ax.tick_params(labelsize=8)
+        ax.set_xlabel(_l("means_xlabel", lang), fontsize=8)
+        ax.set_ylabel(_l("means_ylabel", lang, unit=_l(f"unit_{y}", lang)), fontsize=8)
         dec = 2 if y == "employment_fte" else 0
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
             lambda v, _p, dec=dec: format_number(v, dec)))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.labels import t
+from analysis.money import money_text
 from analysis.paths import REPORTS
 from analysis.reproducible import normalize_xlsx
 from analysis.suppression import suppress_small_cells
@@ -151,6 +152,7 @@ class Report:
         import matplotlib.pyplot as plt
 
         fig = _as_figure(fig)
+        caption, source = money_text(caption, self.lang), money_text(source, self.lang)
         if embed not in ("png", "svg"):
             raise ValueError(f"embed must be 'png' or 'svg', got {embed!r}")
         number = self._next("figure", key)
@@ -195,6 +197,10 @@ class Report:
         if show_index:
             frame = frame.reset_index()
             frame.columns = [_flat_name(c) for c in frame.columns]
+        frame, caption, source = self._money(frame), money_text(caption, self.lang), \
+            money_text(source, self.lang)
+        if isinstance(decimals, Mapping):
+            decimals = {money_text(str(k), self.lang): v for k, v in decimals.items()}
         dec = self._decimals_for(frame, decimals)
         note, n_supp = "", 0
         if min_count is not None:
@@ -256,6 +262,18 @@ class Report:
     def _source_html(self, source: str) -> str:
         prefix = t("common.source_prefix", self.lang)
         return f'<p class="source">{html.escape(prefix)} {html.escape(source)}</p>'
+
+    def _money(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Headers and text cells with money written one way (``money.money_text``): the
+        transcribed texts say "S/. 1.20", "2500 soles", "PEN"; tables and exports say "S/"."""
+        out = frame.copy()
+        out.columns = [money_text(str(c), self.lang) for c in out.columns]
+        for i in range(out.shape[1]):
+            col = out.iloc[:, i]
+            if not pd.api.types.is_numeric_dtype(col) and col.map(type).eq(str).any():
+                out.iloc[:, i] = col.map(
+                    lambda v: money_text(v, self.lang) if isinstance(v, str) else v)
+        return out
 
     def _decimals_for(self, frame: pd.DataFrame, decimals) -> dict[str, int | None]:
         default = decimals if isinstance(decimals, int) else self.decimals

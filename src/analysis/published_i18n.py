@@ -36,13 +36,31 @@ def _blank(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
+_CURRENCY_RULES = [
+    (re.compile(r"S/\.\s*"), "S/ "),                                          # "S/. 0.73" -> "S/ 0.73"
+    (re.compile(r"(\d[\d,.]*)\s+(?:nuevos\s+)?soles\b", re.IGNORECASE), r"S/ \1"),  # "2500 soles"
+    (re.compile(r"\bUSD\b"), "US$"),
+]
+_PER = {"es": "por", "en": "per"}
+
+
+def money_spelling(value: str, lang: str = "es") -> str:
+    """One spelling of money in published text, as the document's Peruvian usage: "S/ 0.73",
+    "S/ 2500" (from "2500 soles" or "2500 nuevos soles"), "S/ por l" (from "PEN/l"; "S/ per l" in English), "US$"."""
+    out = str(value)
+    for pattern, repl in _CURRENCY_RULES:
+        out = pattern.sub(repl, out)
+    out = re.sub(r"\bPEN/", f"S/ {_PER.get(lang, 'por')} ", out)    # unit "PEN/l" -> "S/ por l"
+    return re.sub(r"\bPEN\b", "S/", out)
+
+
 def text(value, lang: str = "es") -> str:
     """A published text cell (indicator, project, result, phase, activity, funder, event)."""
     if _blank(value):
         return ""
     if lang == "es":
-        return str(value)
-    return _table()["text"].get(_norm(value), str(value))
+        return money_spelling(value)
+    return money_spelling(_table()["text"].get(_norm(value), str(value)), lang)
 
 
 def unit(value, lang: str = "es") -> str:
@@ -50,8 +68,8 @@ def unit(value, lang: str = "es") -> str:
     if _blank(value):
         return ""
     if lang == "es":
-        return str(value)
-    return _table()["units"].get(_norm(value), str(value))
+        return money_spelling(value)
+    return money_spelling(_table()["units"].get(_norm(value), str(value)), lang)
 
 
 def has(value, kind: str = "text") -> bool:

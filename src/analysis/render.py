@@ -117,7 +117,7 @@ def notebook_to_html(nb_path: Path | str, title: str, subtitle: str = "", lang: 
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return _finish(body)
+    return _finish(body, lang)
 
 
 def render(nb_path: Path | str, html_path: Path | str, pdf_path: Path | str | None = None,
@@ -271,13 +271,15 @@ def _drop_stderr(nb) -> None:
                                        and o.get("name") == "stderr")]
 
 
-def _finish(html: str) -> tuple[str, list[tuple[int, str]]]:
-    """Fill the table of contents, move notices onto the cover, neutralise external links."""
+def _finish(html: str, lang: str = "es") -> tuple[str, list[tuple[int, str]]]:
+    """Fill the table of contents, move notices onto the cover, neutralise external links;
+    money written one way in every text node (``money.money_text``)."""
     import lxml.html
     from lxml.html import builder as E
 
     parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
     doc = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+    _write_money(doc, lang)
     for a in doc.xpath('//a[contains(concat(" ", @class, " "), " anchor-link ")]'):
         a.drop_tree()
     main = doc.find(".//main")
@@ -328,6 +330,18 @@ def _finish(html: str) -> tuple[str, list[tuple[int, str]]]:
             a.getparent().replace(a, span)
     out = lxml.html.tostring(doc, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
     return out, headings
+
+
+def _write_money(doc, lang: str) -> None:
+    """Every text node (title and body; not scripts or styles) through ``money_text``: the
+    transcribed texts keep "S/.", "soles", "PEN" and "USD", the reader sees "S/ 1,234"."""
+    from analysis.money import money_text
+
+    for node in doc.iter():
+        if isinstance(node.tag, str) and node.tag not in ("script", "style") and node.text:
+            node.text = money_text(node.text, lang)
+        if node.tail:  # the text after an element (or comment) belongs to its parent
+            node.tail = money_text(node.tail, lang)
 
 
 def _keep_with_next(main) -> None:

@@ -119,7 +119,7 @@ def cofinancing_table(cof: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     out = pd.DataFrame({
         "project": [_project_label(r, lang) for r in cof.itertuples()],
         "funder": [_n("total_row", lang) if f == "total" else pi.text(f, lang) for f in cof["funder"]],
-        "amount": cof["amount"].to_numpy(), "currency": cof["currency"].to_numpy(),
+        "amount": cof["amount"].to_numpy(), "currency": [pi.unit(c, lang) for c in cof["currency"]],
         "kind": [_n(f"kind_{k}", lang) for k in cof["kind"]],
         "source": [cite_in(s, lang) for s in cof["source"]],
     })

@@ -1,0 +1,24 @@
+"""Unit tests of the language check's text clean-up (no build needed)."""
+from language_check import find_words, join_line_end_hyphens
+
+
+def test_line_end_hyphen_joins_the_word():
+    assert join_line_end_hyphens("the pro-\nducer sells") == "the producer sells"
+    assert join_line_end_hyphens("los pro- \n  ductores") == "los productores"
+    assert join_line_end_hyphens("a pro-\r\nducer") == "a producer"
+
+
+def test_hyphen_inside_a_line_is_kept():
+    assert join_line_end_hyphens("pre- and post-test") == "pre- and post-test"
+    assert join_line_end_hyphens("well-known") == "well-known"
+
+
+def test_capitalised_continuation_keeps_the_hyphen():
+    assert join_line_end_hyphens("Santa Lucía-\nBarraza") == "Santa Lucía-Barraza"
+    assert join_line_end_hyphens("2005-\n2014") == "2005-2014"
+
+
+def test_find_words_sees_a_word_split_at_a_line_end():
+    hits = find_words("the lecheros pro-\nductores of Laredo", ["productores"], names=[])
+    assert len(hits) == 1 and "productores" in hits[0]
+    assert find_words("pre- and post-test", ["preand"], names=[]) == []
