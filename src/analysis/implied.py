@@ -563,17 +563,13 @@ def mango_effects(ind: Indicators, producers: tuple[float, float], p: ImpliedPar
                 "income": (r0 * h0 / n, v1 * h1 / n)}
 
     # The largest production or yield increase the document states for any part of the chain.
-    stated_ids = [i for i in MANGO_VOLUME_STATEMENTS
-                  if not ind.frame[(ind.frame["indicator_id"] == i) & (ind.frame["chain"] == ch)
-                                   & (ind.frame["period"] == "current")].empty]
+    f = ind.frame
+    stated = f[f["indicator_id"].isin(MANGO_VOLUME_STATEMENTS) & (f["chain"] == ch)
+               & (f["period"] == "current")]
     constraints = []
-    if stated_ids:
-        highs, sources = [], []
-        for i in stated_ids:
-            rows_i = ind.frame[(ind.frame["indicator_id"] == i) & (ind.frame["chain"] == ch)
-                               & (ind.frame["period"] == "current")]
-            highs += [float(v) for v in pd.to_numeric(rows_i["high"].fillna(rows_i["value"]))]
-            sources += list(rows_i["source"].astype(str))
+    if len(stated):
+        highs = [float(v) for v in pd.to_numeric(stated["high"].fillna(stated["value"]))]
+        sources = list(stated["source"].astype(str))
         top = 1 + max(highs) * pct
         constraints.append(Constraint(
             "mango_volume_bound", lambda gc, m0, m1, net: (1 + gc) * (1.0 if net else (1 - m1) / (1 - m0)),
@@ -595,8 +591,7 @@ def mango_effects(ind: Indicators, producers: tuple[float, float], p: ImpliedPar
 
     own = t("implied.assumption_source", lang)
     pc = lambda r: _fmt_range(r[0] * 100, r[1] * 100)  # noqa: E731
-    kept_net = sorted(dict.fromkeys(bool(v) for v in
-                                    ((res.kept_inputs["net"][0],) + (res.kept_inputs["net"][1],))))
+    kept_net = sorted({bool(v) for v in res.kept_inputs["net"]})
     a = [("a_mango_hectares", f"{_fmt_range(*ha0)} → {_fmt_range(*ha1)}", src("hectares_in_production", "current")),
          ("a_mango_revenue_initial", f"S/ {_fmt_range(*rev0)}", src("revenue_per_ha_pen", "initial")),
          ("a_mango_yield", f"+{pc(g)}%", src("yield_change_pct", "current")),
