@@ -49,7 +49,7 @@ BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(PL)
 # Inputs of each step (a change re-runs only the steps downstream of it).
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
 LABELS        := src/analysis/labels.py src/analysis/published_i18n.py $(wildcard src/analysis/i18n/*.yaml)
-RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbering.py \
+RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbering.py src/analysis/provenance.py \
                  $(wildcard src/analysis/suppression.py) $(wildcard src/analysis/templates/*) $(LABELS)
 AUDIT_SRC     := src/analysis/published.py src/analysis/audit.py src/analysis/implied.py
 SURVEY_SRC    := $(wildcard src/analysis/survey/*.py)
@@ -166,11 +166,13 @@ ifeq ($(LANG_REPORT),en)
 EDITION   := $(R)/en
 MAIN      := $(EDITION)/report_business_networks_laredo
 QUALITY   := $(EDITION)/survey_data_quality
+FICHAS    := factsheets
 FICHA     := factsheet_
 else
 EDITION   := $(R)
 MAIN      := $(EDITION)/informe_redes_laredo
 QUALITY   := $(EDITION)/calidad_datos
+FICHAS    := fichas
 FICHA     := ficha_
 endif
 
@@ -191,7 +193,7 @@ $(QUALITY).pdf: notebooks/data_quality.ipynb $(PL)/panel.stamp $(PL)/report_lang
 
 # One factsheet per network (ids read from Tabla N°02's CSV) and per chain.
 UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
-FACTSHEETS := $(UNITS:%=$(EDITION)/fichas/$(FICHA)%.pdf)
+FACTSHEETS := $(UNITS:%=$(EDITION)/$(FICHAS)/$(FICHA)%.pdf)
 FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/executor.py src/analysis/factsheet_content.py \
                  src/analysis/effects_figures.py src/analysis/report_text.py
 # All factsheets share the same inputs, so they are one grouped target: one fan-out builds them

@@ -74,7 +74,8 @@ def test_quality_pdf_states_synthetic_data_on_first_page(built):
 def test_no_word_outside_the_text_block(e2e_editions, lang):
     """Issue 11: every word of every PDF of both editions (main report, data-quality report, the
     factsheets of the e2e build) lies inside the text block (WeasyPrint's layout of the HTML; and
-    poppler's word boxes of the PDF when installed)."""
+    poppler's word boxes of the PDF when installed); no page but the cover holds only a stray line
+    or two; no caption sits on a page without its figure or table (``render.layout_problems``)."""
     from layout_check import has_pdftotext, words_outside_pdf
 
     from analysis.render import layout_problems

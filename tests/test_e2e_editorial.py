@@ -1,4 +1,4 @@
-"""End-to-end, issue 11 item 6: the Spanish edition is written one way.
+"""End-to-end, issue 11 item 6: each edition is written one way.
 
 Percentages "24%" (no space, as in the English edition and in the document), no English jargon in
 Spanish text ("DiD" is "diferencia en diferencias", short "dif. en dif."; no "p wild", "EF" or
@@ -33,4 +33,24 @@ def test_spanish_edition_percent_and_no_english_jargon(e2e_editions):
             for what, pattern in PATTERNS.items():
                 for m in re.finditer(pattern, line):
                     bad.append(f"{path.name}: {what}: '…{line[max(0, m.start() - 50):m.end() + 30]}…'")
+    assert bad == [], "\n".join(bad[:40])
+
+
+# Money is written one way in both editions (issue 11 item 6; analysis.money): "S/ 1,234" and
+# "US$", never the transcribed "S/.", "PEN", "USD" or "N (nuevos) soles".
+MONEY_LEFTOVERS = r"S/\.|\bPEN\b|\bUSD\b|\bsoles\b|\bNuevos Soles\b"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_money_written_one_way_in_every_published_file(e2e_editions, lang):
+    from language_check import report_text
+
+    edition = e2e_editions(lang)
+    files = [*edition["informe"], *edition["calidad"], *edition["fichas"]]
+    assert len(files) == 8
+    bad = []
+    for path in files:
+        text = " ".join(report_text(path).split())
+        for m in re.finditer(MONEY_LEFTOVERS, text, flags=re.IGNORECASE):
+            bad.append(f"{path.name}: {m.group(0)!r} in '…{text[max(0, m.start() - 50):m.end() + 30]}…'")
     assert bad == [], "\n".join(bad[:40])

@@ -77,3 +77,16 @@ def test_rendered_html_writes_money_one_way_in_every_text_node():
     assert "Montos en S/" in html and "S/ 1.20 <b>por</b>" in html and "S/ 2,500" in html
     assert "<td>US$</td>" in html
     assert ".PEN{}" in html and "base64,PENUSD" in html  # styles and attributes untouched
+
+
+def test_published_text_and_unit_cells_use_the_same_rule_in_both_languages():
+    """published_i18n.text()/unit() (the cells of the transcribed tables) go through money_text:
+    one rule for the whole project."""
+    from analysis import published_i18n as pi
+
+    assert pi.money_spelling("10,000 PEN") == "S/ 10,000"
+    assert pi.unit("PEN/ha", "es") == "S/ por ha"
+    assert pi.unit("PEN/l", "es") == money_text("PEN/l") == "S/ por litro"
+    assert pi.text("no más de 2500 soles por red", "es") == "no más de S/ 2,500 por red"
+    assert money_problems(pi.unit("PEN/ha", "en")) == []
+    assert pi.text("(S/. 1.00 a 1.20)", "es") == "(S/ 1.00 a 1.20)"

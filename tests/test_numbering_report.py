@@ -88,6 +88,27 @@ def test_files_written_and_index(rep, tmp_path):
     assert plt.get_fignums() == []  # figures closed after saving
 
 
+
+def test_english_edition_exports_carry_english_names(tmp_path):
+    """Issue 11 item 3: the English edition's exports are report/figures/figure_01_*, not the
+    Spanish folder and file names; a re-run cleans them the same way."""
+    from analysis.labels import export_name
+
+    for _ in range(2):
+        rep = Report(export_name("main", "en"), reports_dir=tmp_path, lang="en", display=False)
+        rep.figure(_fig(), key="pea_sector", caption="EAP", source="G5")
+        rep.table(_redes(), key="networks", caption="Networks", source="T2")
+    root = tmp_path / "report"
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert files == ["figures/figure_01_pea_sector.png", "figures/figure_01_pea_sector.svg",
+                     "index.csv", "tables/table_01_networks.csv", "tables/table_01_networks.xlsx"]
+    with (root / "index.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[1]["files"] == "tables/table_01_networks.csv;tables/table_01_networks.xlsx"
+    assert [export_name(w, "en") for w in ("quality", "factsheets")] == ["data_quality", "factsheets"]
+    with pytest.raises(ValueError, match="export name 'figuras' unknown"):
+        export_name("figuras", "es")
+
 def test_rerun_cleans_previous_outputs(tmp_path):
     first = Report("r", reports_dir=tmp_path, display=False)
     first.figure(_fig(), key="viejo", caption="x", source="y")

@@ -21,7 +21,7 @@ def test_parameters_cell_and_no_outputs():
     assert 'lang: str = "es"' in code[0].source
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert nb.metadata["kernelspec"]["name"] == "redes-laredo"
-    assert 'Report(name="calidad_datos"' in "".join(c.source for c in code)
+    assert 'Report(export_name("quality", lang)' in "".join(c.source for c in code)
 
 
 @pytest.mark.e2e

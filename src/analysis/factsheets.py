@@ -4,7 +4,8 @@
 ``--executor dask`` over Dask distributed (a LocalCluster of ``--jobs`` workers, or the cluster at
 ``--scheduler tcp://host:8786``), with the same outputs byte for byte (:mod:`analysis.executor`).
 One progress line for the whole fan-out. Outputs: ``<reports>/fichas/ficha_<unit>.html`` and
-``.pdf``, and the unit's exported figures and tables under ``<reports>/fichas/<unit>/``.
+``.pdf``, and the unit's exported figures and tables under ``<reports>/fichas/<unit>/`` (English
+edition: ``<reports>/en/factsheets/factsheet_<unit>.*``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from analysis import paths
 from analysis.build import describe
 from analysis.executor import BACKENDS, FanOutError, Task, fan_out
+from analysis.labels import export_name
 from analysis.reproducible import pin_build_date
 
 NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
@@ -64,7 +66,7 @@ def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_d
     build_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{unit['unit_id']}.", suffix=".tmp", dir=out_dir))
     try:
-        # the notebook writes its exports under <reports_dir>/fichas/<unit>, next to the factsheet
+        # the notebook writes its exports under <reports_dir>/fichas|factsheets/<unit>, next to the factsheet
         params = {"unit_kind": unit["unit_kind"], "unit_id": unit["unit_id"], "reports_dir": str(work)}
         if config:
             params["config_path"] = config
@@ -83,7 +85,7 @@ def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_d
             lang=lang,
             progress=False,
         )
-        exports = work / "fichas" / unit["unit_id"]
+        exports = work / export_name("factsheets", lang) / unit["unit_id"]
         if exports.is_dir():
             _replace_dir(exports, out_dir / unit["unit_id"])
         os.replace(work / f"{stem}.html", out_dir / f"{stem}.html")
@@ -133,7 +135,7 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
 
     Returns ``{file stem: timings}``; raises :class:`FanOutError` naming every unit that failed
     after the others have finished (their outputs are complete)."""
-    out_dir = Path(out_dir or paths.REPORTS / "fichas")
+    out_dir = Path(out_dir or paths.REPORTS / export_name("factsheets", lang))
     build_dir = Path(build_dir or paths.BUILD / "fichas")
     out_dir.mkdir(parents=True, exist_ok=True)
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -158,7 +160,7 @@ def build_one(unit_id: str, lang: str = "es", config: str | None = None,
     by_id = {u["unit_id"]: u for u in units(lang=lang)}
     if unit_id not in by_id:
         raise KeyError(f"unknown factsheet unit {unit_id!r}; known: {', '.join(by_id)}")
-    out_dir = Path(out_dir or paths.REPORTS / "fichas")
+    out_dir = Path(out_dir or paths.REPORTS / export_name("factsheets", lang))
     build_dir = Path(build_dir or paths.BUILD / "fichas")
     stem, timings = _build_one(by_id[unit_id], lang, config, out_dir, build_dir, processed_dir)
     print(f"[ficha] {stem}: {describe(timings)}", file=sys.stderr)
@@ -183,11 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processed-dir", type=Path, default=None,
                         help="folder of the processed data (default: data/processed)")
     parser.add_argument("--reports-dir", type=Path, default=None,
-                        help="factsheets go to <reports-dir>/fichas (default: reports/)")
+                        help="factsheets go to <reports-dir>/fichas (English: factsheets; default: reports/)")
     args = parser.parse_args(argv)
     if args.scheduler and args.executor != "dask":
         parser.error("--scheduler needs --executor dask")
-    out_dir = Path(args.reports_dir) / "fichas" if args.reports_dir else None
+    out_dir = Path(args.reports_dir) / export_name("factsheets", args.lang) if args.reports_dir else None
     pin_build_date()  # sent with every task: byte-identical outputs for one commit on any worker
     try:
         if args.list:

@@ -38,6 +38,18 @@ def t(key: str, lang: str = "es", **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
+EXPORT_NAMES = ("main", "quality", "factsheets", "figures", "tables", "figure", "table", "index")
+
+
+def export_name(what: str, lang: str = "es") -> str:
+    """Folder or file-name part of an edition's exports (``common.export_<what>``): the Spanish
+    edition writes ``informe/figuras/grafico_01_*.png``, the English one
+    ``report/figures/figure_01_*.png``."""
+    if what not in EXPORT_NAMES:
+        raise ValueError(f"export name {what!r} unknown; use one of {EXPORT_NAMES}")
+    return t(f"common.export_{what}", lang)
+
+
 def _unaccented(text: str) -> str:
     import unicodedata
 

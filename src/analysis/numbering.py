@@ -3,7 +3,8 @@
 ``Report`` numbers figures ("Gráfico N°1", ...) and tables ("Tabla N°1", ...) in call order,
 displays each one in the notebook as an HTML ``<figure>`` with caption and "Fuente:" line, and
 writes PNG+SVG (figures) or CSV+XLSX (tables) under ``<reports_dir>/<name>/figuras|tablas/``
-plus an index ``indice.csv``.
+plus an index ``indice.csv`` (the English edition: ``figures|tables/`` and ``index.csv``, file names
+``figure_NN_*`` / ``table_NN_*``; see ``labels.export_name``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.labels import t
+from analysis.labels import export_name, t
 from analysis.money import money_text
 from analysis.paths import REPORTS
 from analysis.reproducible import normalize_xlsx
@@ -118,7 +119,7 @@ class Report:
     """Registry of the numbered figures and tables of one report.
 
     ``clean=True`` removes the outputs of a previous run of the same report (its index and the
-    ``grafico_NN_*`` / ``tabla_NN_*`` files) so that a re-run never mixes old and new files.
+    ``grafico_NN_*`` / ``tabla_NN_*`` files, ``figure_NN_*`` / ``table_NN_*`` in English) so that a re-run never mixes old and new files.
     """
 
     def __init__(self, name: str, reports_dir: Path | str = REPORTS, lang: str = "es", *,
@@ -130,9 +131,11 @@ class Report:
         self.name = name
         self.lang = lang
         self.root = Path(reports_dir) / name
-        self.fig_dir = self.root / "figuras"
-        self.tab_dir = self.root / "tablas"
-        self.index_path = self.root / "indice.csv"
+        # the edition's own names: informe/figuras/grafico_01_*.png, report/figures/figure_01_*.png
+        self.fig_dir = self.root / export_name("figures", lang)
+        self.tab_dir = self.root / export_name("tables", lang)
+        self.index_path = self.root / f"{export_name('index', lang)}.csv"
+        self._fig_stem, self._tab_stem = export_name("figure", lang), export_name("table", lang)
         self.decimals = decimals
         self.thousands = thousands
         self.decimal = decimal
@@ -157,7 +160,7 @@ class Report:
             raise ValueError(f"embed must be 'png' or 'svg', got {embed!r}")
         number = self._next("figure", key)
         label = f"{t('common.figure_prefix', self.lang)}{number}"
-        stem = f"grafico_{number:02d}_{key}"
+        stem = f"{self._fig_stem}_{number:02d}_{key}"
         png, svg = self.fig_dir / f"{stem}.png", self.fig_dir / f"{stem}.svg"
         fig.savefig(png, dpi=dpi, format="png")
         fig.savefig(svg, format="svg", metadata={"Date": None})
@@ -207,7 +210,7 @@ class Report:
             marker = t("report.suppression_marker", self.lang, min_count=min_count)
             frame, n_supp = suppress_small_cells(frame, count_columns, min_count, marker=marker)
             note = t("report.suppression_note", self.lang, min_count=min_count)
-        stem = f"tabla_{number:02d}_{key}"
+        stem = f"{self._tab_stem}_{number:02d}_{key}"
         csv_path, xlsx_path = self.tab_dir / f"{stem}.csv", self.tab_dir / f"{stem}.xlsx"
         frame.to_csv(csv_path, index=False, encoding="utf-8-sig")
         self._write_xlsx(xlsx_path, frame, label, caption, source, note)
@@ -332,8 +335,8 @@ class Report:
                 w.writerow([e.number, e.kind, e.key, e.label, e.caption, e.source, e.note, files])
 
     def _clean(self) -> None:
-        patterns = [(self.fig_dir, r"grafico_\d{2,}_[a-z0-9_]+\.(png|svg)"),
-                    (self.tab_dir, r"tabla_\d{2,}_[a-z0-9_]+\.(csv|xlsx)")]
+        patterns = [(self.fig_dir, rf"{self._fig_stem}_\d{{2,}}_[a-z0-9_]+\.(png|svg)"),
+                    (self.tab_dir, rf"{self._tab_stem}_\d{{2,}}_[a-z0-9_]+\.(csv|xlsx)")]
         for folder, pat in patterns:
             for p in folder.iterdir():
                 if p.is_file() and re.fullmatch(pat, p.name):

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis.money import money_text
+
 FILE = Path(__file__).with_name("i18n") / "published_en.yaml"
 
 
@@ -36,22 +38,10 @@ def _blank(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
-_CURRENCY_RULES = [
-    (re.compile(r"S/\.\s*"), "S/ "),                                          # "S/. 0.73" -> "S/ 0.73"
-    (re.compile(r"(\d[\d,.]*)\s+(?:nuevos\s+)?soles\b", re.IGNORECASE), r"S/ \1"),  # "2500 soles"
-    (re.compile(r"\bUSD\b"), "US$"),
-]
-_PER = {"es": "por", "en": "per"}
-
-
 def money_spelling(value: str, lang: str = "es") -> str:
-    """One spelling of money in published text, as the document's Peruvian usage: "S/ 0.73",
-    "S/ 2500" (from "2500 soles" or "2500 nuevos soles"), "S/ por l" (from "PEN/l"; "S/ per l" in English), "US$"."""
-    out = str(value)
-    for pattern, repl in _CURRENCY_RULES:
-        out = pattern.sub(repl, out)
-    out = re.sub(r"\bPEN/", f"S/ {_PER.get(lang, 'por')} ", out)    # unit "PEN/l" -> "S/ por l"
-    return re.sub(r"\bPEN\b", "S/", out)
+    """One spelling of money in published text, as the document's Peruvian usage ("S/ 0.73",
+    "S/ 2,500", "S/ por litro", "US$"): the project's single rule, ``analysis.money.money_text``."""
+    return money_text(str(value), lang)
 
 
 def text(value, lang: str = "es") -> str:

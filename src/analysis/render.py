@@ -187,20 +187,114 @@ def fit_layout(html: str, layout):
             break
         html = _mark_tables(html, wide, cls)
         doc = layout(html)
+    # A chapter (or the contents) whose last page would hold a line or two is set "snug"
+    # (slightly tighter spacing, print.css) so that its tail moves back onto the page before.
+    stray = {section for _, section, _ in _near_empty(doc) if section}
+    if stray:
+        doc = layout(_mark_sections(html, stray, "snug"))
     return doc
 
 
+# A page whose content fills less than this share of the text block holds a stray line or two.
+NEAR_EMPTY = 0.12
+
+
+def _page_boxes(doc):
+    """(page number, box) of every box in the text block of every page, in document order per page."""
+    from weasyprint.formatting_structure import boxes
+
+    for number, page in enumerate(doc.pages, start=1):
+        stack = [b for b in reversed(page._page_box.children) if not isinstance(b, boxes.MarginBox)]
+        while stack:
+            box = stack.pop()
+            yield number, box
+            if isinstance(box, boxes.ParentBox):
+                stack.extend(reversed(box.children))
+
+
+def _near_empty(doc):
+    """(page, section, share filled) of pages holding only the tail of a chapter or of the contents
+    (no chapter or contents starts there; the cover excepted) whose content fills less than
+    ``NEAR_EMPTY`` of the text block; ``section`` is the id of the chapter heading the page belongs
+    to, or ``"toc"`` for the contents."""
+    from weasyprint.formatting_structure import boxes
+
+    fill: dict[int, float] = {}
+    section_of: dict[int, str | None] = {}
+    starts: set[int] = set()
+    section = None
+    for number, box in _page_boxes(doc):
+        page = doc.pages[number - 1]._page_box
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        if element is not None and getattr(box, "element_tag", None) == "h1" and element.get("id"):
+            section = element.get("id")
+            starts.add(number)
+        elif "toc" in classes and section is None:
+            section = "toc"
+        if "toc-title" in classes:
+            starts.add(number)
+        section_of.setdefault(number, section)
+        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or (
+                isinstance(box, boxes.BlockBox) and not box.children and box.height):
+            bottom = box.position_y + box.margin_height() - page.content_box_y()
+            fill[number] = max(fill.get(number, 0.0), bottom / page.height)
+    return [(n, section_of.get(n), fill.get(n, 0.0)) for n in range(2, len(doc.pages) + 1)
+            if fill.get(n, 0.0) < NEAR_EMPTY and n not in starts]
+
+
+def _separated_captions(doc):
+    """(page, figure id) of figures and tables whose caption sits on a page without any of their
+    image or rows (a figure or table torn from its caption)."""
+    parts: dict[str, dict[int, set]] = {}
+    stack: list[tuple[object, str]] = []
+    for number, box in _page_boxes(doc):
+        while stack and not _inside(box, stack[-1][0]):
+            stack.pop()
+        element = getattr(box, "element", None)
+        tag = getattr(box, "element_tag", None)
+        if tag == "figure" and element is not None and element.get("id"):
+            stack.append((box, element.get("id")))
+            continue
+        if stack:
+            kind = {"figcaption": "caption", "img": "content", "tr": "content", "svg": "content"}.get(tag)
+            if kind:
+                parts.setdefault(stack[-1][1], {}).setdefault(number, set()).add(kind)
+    return [(page, fig) for fig, pages in parts.items() for page, kinds in sorted(pages.items())
+            if "caption" in kinds and "content" not in kinds]
+
+
+def _inside(box, parent) -> bool:
+    """Whether ``box`` is a descendant of ``parent`` (same page fragment)."""
+    from weasyprint.formatting_structure import boxes
+
+    stack = [parent]
+    while stack:
+        b = stack.pop()
+        if b is box:
+            return True
+        if isinstance(b, boxes.ParentBox):
+            stack.extend(b.children)
+    return False
+
+
 def layout_problems(html: str, base_url: Path | str | None = None, name: str = "") -> list[str]:
-    """Words and tables of the printed report that lie outside the text block of their page,
-    as ``"<name> p. N: text"`` lines (empty when the layout is clean)."""
+    """Print-layout problems of the report, as ``"<name> p. N: ..."`` lines (empty when clean):
+    words and tables outside the text block of their page, pages nearly empty (a stray line or
+    two; the cover excepted), and captions torn from their figure or table."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     doc = fit_layout(html, lambda text: HTML(string=text, base_url=str(base_url) if base_url
                                              else None, url_fetcher=fetcher).render())
-    return [f"{name} p. {page}: {kind} {text!r} ends {over:.1f} pt past the text block"
-            for page, kind, text, over in _overflowing(doc, "all")]
+    problems = [f"{name} p. {page}: {kind} {text!r} ends {over:.1f} pt past the text block"
+                for page, kind, text, over in _overflowing(doc, "all")]
+    problems += [f"{name} p. {page}: page nearly empty ({share:.0%} of the text block filled)"
+                 for page, _, share in _near_empty(doc)]
+    problems += [f"{name} p. {page}: caption of {fig} separated from its figure or table"
+                 for page, fig in _separated_captions(doc)]
+    return problems
 
 
 def _overflowing(doc, what: str = "all", tolerance: float = 0.5):
@@ -245,6 +339,27 @@ def _table_number(item) -> str | None:
     box = item[2]
     element = getattr(box, "element", None)
     return element.get("data-table") if element is not None else None
+
+
+def _mark_sections(html: str, sections: set[str], cls: str) -> str:
+    """Add ``cls`` to the contents (``"toc"``) and to every top-level block of ``<main>`` from the
+    chapter heading with each id in ``sections`` up to the next chapter heading."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+    doc = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+    if "toc" in sections:
+        for toc in doc.xpath('//*[contains(concat(" ", @class, " "), " toc ")]'):
+            toc.set("class", f'{toc.get("class", "")} {cls}'.strip())
+    main = doc.find(".//main")
+    inside = False
+    for child in (main if main is not None else []):
+        heads = [child] if child.tag == "h1" else child.findall(".//h1")
+        if heads:
+            inside = any(h.get("id") in sections for h in heads)
+        if inside:
+            child.set("class", f'{child.get("class", "")} {cls}'.strip())
+    return lxml.html.tostring(doc, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
 
 
 def _mark_tables(html: str, numbers: list[str], cls: str) -> str:
