@@ -54,3 +54,21 @@ def test_money_written_one_way_in_every_published_file(e2e_editions, lang):
         for m in re.finditer(MONEY_LEFTOVERS, text, flags=re.IGNORECASE):
             bad.append(f"{path.name}: {m.group(0)!r} in '…{text[max(0, m.start() - 50):m.end() + 30]}…'")
     assert bad == [], "\n".join(bad[:40])
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_synthetic_warning_in_the_same_words_where_readers_land(e2e_editions, lang):
+    """Issue 11 item 5: on synthetic data the same warning (common.synthetic_core) stands on the
+    main report's cover, in its summary and at the start of its effects chapter, on the cover of the
+    data-quality report and on every factsheet."""
+    from analysis.labels import t
+
+    core = t("common.synthetic_core", lang)
+    edition = e2e_editions(lang)
+    counts = {}
+    for path in [edition["informe"][0], edition["calidad"][0],
+                 *(p for p in edition["fichas"] if p.suffix == ".html")]:
+        counts[path.name] = " ".join(html_text(path).split()).count(core)
+    main = edition["informe"][0].name
+    assert counts.pop(main) == 3, main
+    assert len(counts) == 3 and set(counts.values()) == {1}, counts

@@ -172,7 +172,7 @@ def test_factsheet_notebook_executes_for_one_network(tmp_path):
 
     html, _ = notebook_to_html(out, title="Red San Pachusco")
     assert 'RP Agropecuarios "San Pachusco"' in html or "RP Agropecuarios &quot;San Pachusco&quot;" in html
-    assert 'class="aviso"' in html and "SINTÉTICOS" in html
+    assert 'class="aviso"' in html and "Datos sintéticos. La encuesta a productores" in html
     assert "Tabla N°" in html and "Gráfico N°1" in html
     figs = tmp_path / "reports" / "fichas" / "lacteos_san_pachusco" / "figuras"
     assert (figs / "grafico_01_promedios_por_ronda.png").exists()

@@ -40,7 +40,7 @@ def test_notebook_runs_on_pipeline_output(tmp_path):
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     first = outputs[0]["data"]["text/html"]
-    assert first.startswith('<div class="aviso">') and "SINTÉTICOS" in first
+    assert first.startswith('<div class="aviso">') and "Datos sintéticos. La encuesta a productores" in first
     tablas = sorted(p.name for p in (tmp_path / "reports" / "calidad_datos" / "tablas").glob("*.csv"))
     assert len(tablas) == 9 and tablas[0] == "tabla_01_productores_por_ronda.csv"
     assert tablas[-1] == "tabla_09_libro_codigos.csv"  # section 6: the codebook of the panel

@@ -74,8 +74,14 @@ def test_config_and_notice(tmp_path):
     cfg = rx.load_report_config(ROOT / "config" / "demo.yaml")
     assert cfg["synthetic"] is True and cfg["min_cell"] == 5
     notice = rx.notice_text(cfg, "es")
-    assert cfg["source_name"] in notice
+    assert notice.startswith("Datos sintéticos. La encuesta a productores de esta edición es sintética")
     assert "no son hallazgos sobre Laredo" in notice and "<strong>" not in notice
+    assert notice.endswith("Las cifras publicadas (capítulos 1 a 5) son reales y citan su tabla o "
+                           "gráfico de origen.")
+    # the same core sentence opens the effects chapter's box, with that place's own sentence
+    effects = rx.effects_notice_text(cfg, "en")
+    assert effects.startswith("Synthetic data. The producer survey of this edition is synthetic")
+    assert effects.endswith("describe the simulated survey, not the real producers.")
     bad = tmp_path / "bad.yaml"
     bad.write_text("source_name: x\nmin_cell: 0\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.yaml: key 'min_cell' must be a positive integer, got 0"):

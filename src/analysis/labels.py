@@ -50,6 +50,20 @@ def export_name(what: str, lang: str = "es") -> str:
     return t(f"common.export_{what}", lang)
 
 
+SYNTHETIC_PLACES = ("cover", "summary", "effects", "quality", "factsheet")
+
+
+def synthetic_notice(lang: str = "es", place: str = "cover") -> str:
+    """The synthetic-data warning, the same words wherever it stands (``common.synthetic_core``),
+    plus the one sentence of its ``place``: "Datos sintéticos. La encuesta a productores de esta
+    edición es sintética: ... no son hallazgos sobre Laredo. <sentence of the place>"."""
+    if place not in SYNTHETIC_PLACES:
+        raise ValueError(f"synthetic notice place {place!r} unknown; use one of {SYNTHETIC_PLACES}")
+    parts = [t("common.synthetic_label", lang), t("common.synthetic_core", lang),
+             t(f"common.synthetic_{place}", lang)]
+    return " ".join(p for p in parts if p)
+
+
 def _unaccented(text: str) -> str:
     import unicodedata
 

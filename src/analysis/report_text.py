@@ -12,10 +12,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.labels import t
+from analysis.labels import synthetic_notice, t
 
 CONFIG_DEFAULTS = {"synthetic": False, "min_cell": 5}
-_TAG = re.compile(r"</?[a-z]+>")
 _LEFTOVER = re.compile(r"\{[a-z_]+\}|\bXX\b")
 
 
@@ -108,7 +107,8 @@ def summary_text(networks: pd.DataFrame, audit: pd.DataFrame, lang: str = "es",
                  synthetic: bool = True) -> str:
     """The summary paragraph filled from data; on synthetic survey data it says so."""
     clause = t(f"narrative.summary_effects_{'synthetic' if synthetic else 'real'}", lang)
-    return fill("narrative.summary", lang, effects_clause=clause, **summary_values(networks, audit))
+    text = fill("narrative.summary", lang, effects_clause=clause, **summary_values(networks, audit))
+    return f"{text}\n\n**{synthetic_notice(lang, 'summary')}**" if synthetic else text
 
 
 def audit_text(audit: pd.DataFrame, lang: str = "es") -> str:
@@ -161,14 +161,14 @@ def no_comparison_text(effects: pd.DataFrame, lang: str = "es") -> str:
 
 def notice_text(config: dict, lang: str = "es") -> str:
     """Cover notice: the synthetic-data warning, or the plain survey source line."""
-    key = "narrative.synthetic_notice" if config["synthetic"] else "narrative.real_notice"
-    # Report.notice escapes HTML, so the label's <strong> marks would print literally.
-    return _TAG.sub("", fill(key, lang, source_name=config["source_name"]))
+    if config["synthetic"]:
+        return synthetic_notice(lang, "cover")
+    return fill("narrative.real_notice", lang, source_name=config["source_name"])
 
 
 def effects_notice_text(config: dict, lang: str = "es") -> str:
     """The box that opens the effects chapter on synthetic data: what its numbers are not."""
-    return fill("narrative.effects_synthetic_notice", lang, source_name=config["source_name"])
+    return synthetic_notice(lang, "effects")
 
 
 def sensitivity_text(lang: str = "es") -> str:
