@@ -67,6 +67,17 @@ def test_forest_plot_has_one_row_per_shown_network(effects):
     assert any("Red B" in txt.get_text() for txt in fig.texts)
 
 
+def test_forest_plot_says_why_some_rows_have_no_interval(effects):
+    """Issue 11: a forest where only some rows carry an interval says why the others have none."""
+    gated = effects.copy()
+    mask = (gated["level"] == "network_id") & (gated["group_value"] == "m_a")
+    gated.loc[mask, ["ci_low", "ci_high"]] = np.nan
+    fig = ef.network_forest(gated, "net_income_pen", NETWORKS, min_cell=5, method="did_twfe")
+    notes = " ".join(txt.get_text() for txt in fig.texts)
+    assert notes.startswith("Filas sin intervalo: la simulación del diseño no muestra una cobertura")
+    full = ef.network_forest(effects, "net_income_pen", NETWORKS, min_cell=5, method="did_twfe")
+    assert "Filas sin intervalo" not in " ".join(txt.get_text() for txt in full.texts)
+
 def test_forest_rejects_unknown_network(effects):
     bad = pd.concat([effects, pd.DataFrame([row("network_id", "zz", "did_twfe", 1, 0, 2, 0.5, 9)])])
     with pytest.raises(ValueError, match=r"group_value\(s\) \['zz'\] not in networks.csv"):

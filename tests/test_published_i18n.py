@@ -98,3 +98,14 @@ def test_translation_file_is_valid_yaml():
     data = yaml.safe_load(Path(pi.FILE).read_text(encoding="utf-8"))
     assert set(data) == {"units", "text", "phrases"}
     assert all(isinstance(v, str) and v for part in data.values() for v in part.values())
+
+
+def test_english_inline_ranges_and_quotes():
+    """Issue 11 item 3: a range quoted inside an English finding reads "10 to 12 l" (the guarded
+    pattern never matched between digits), and Spanish «…» become English “…”."""
+    from analysis import published_i18n as pi
+
+    assert pi.inline("Producción diaria por vaca (10 a 12 l)", "en") == "daily output per cow (10 to 12 l)"
+    assert pi.source("Sección 4.3.2, encabezado «Fase 4: texto»", "en") == \
+        "Section 4.3.2, heading \u201cPhase 4: text\u201d"
+    assert pi.inline("Producción diaria por vaca (10 a 12 l)", "es") == "Producción diaria por vaca (10 a 12 l)"

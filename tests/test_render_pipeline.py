@@ -256,8 +256,10 @@ def test_glue_and_numeric_text():
     assert rmod.glue_short_tokens("< 0.001") == "<\u00a00.001"
     assert rmod.glue_short_tokens("solo miembros, 2005 vs 2011") == "solo miembros, 2005\u00a0vs\u00a02011"
     assert rmod.glue_short_tokens("89.2 %") == "89.2\u00a0%"
+    assert rmod.glue_short_tokens("from 3,710 to 4,861") == "from 3,710\u00a0to\u00a04,861"  # English range
     assert rmod.glue_short_tokens("Todas las redes", short=True) == "Todas\u00a0las\u00a0redes"
-    for text in ("4,285", "3,710 a 4,861", "< 0.001", "89.2 %", "–", "0.810–0.953", "-0.01"):
+    for text in ("4,285", "3,710 a 4,861", "3,710 to 4,861", "< 0.001", "89.2 %", "–", "0.810–0.953",
+                 "-0.01"):
         assert rmod.is_numeric_text(text), text
-    for text in ("Todas las redes", "Fase 1", "DiD (EF)"):
+    for text in ("Todas las redes", "Fase 1", "DiD (EF)", "Phase 1 to 2"):
         assert not rmod.is_numeric_text(text), text

@@ -94,10 +94,13 @@ def test_config_and_notice(tmp_path):
 
 
 def test_employment_text_says_why():
-    emp = pd.DataFrame({"label": ["Puestos de trabajo generados", "Puestos de trabajo consolidados"],
-                        "status": ["no determinable"] * 2, "reason": ["sin datos de empleo"] * 2,
+    emp = pd.DataFrame({"indicator": ["jobs_created", "jobs_consolidated"],
+                        "label": ["Puestos de trabajo generados", "Puestos de trabajo consolidados"],
+                        "status": ["no determinable"] * 2, "reason": ["Sin datos de empleo"] * 2,
                         "data_needed": ["jornales por año"] * 2})
     text = rx.employment_text(emp, "es")
-    assert text == ("Empleo: puestos de trabajo generados – no determinable; puestos de trabajo "
-                    "consolidados – no determinable. Motivo: sin datos de empleo. Datos que lo "
-                    "permitirían: jornales por año.")
+    assert text == ("Con las cifras publicadas no se puede saber cuántos puestos de trabajo se "
+                    "generaron ni cuántos se consolidaron. Sin datos de empleo. Para medirlo harían "
+                    "falta estos datos: jornales por año.")
+    assert rx.employment_text(emp, "en").startswith(
+        "The published figures cannot tell how many jobs were created or how many were consolidated.")

@@ -212,6 +212,8 @@ def network_forest(effects: pd.DataFrame, outcome: str, networks: pd.DataFrame, 
     notes = []
     if not any_ci and len(d):
         notes.append(_l("forest_no_ci", lang))
+    elif any_ci and (d["ci_low"].isna() | d["ci_high"].isna()).any():
+        notes.append(_l("forest_some_no_ci", lang))
     if left_out:
         notes.append(_l("forest_suppressed", lang, min_cell=min_cell, names=", ".join(left_out)))
     if notes:

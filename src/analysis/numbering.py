@@ -91,6 +91,11 @@ def column_decimals(series: pd.Series, default: int) -> int | None:
     return default
 
 
+def cover_line_html(text: str) -> str:
+    """A cover line (the data's dates); ``render`` moves every ``p.cover-data`` onto the cover."""
+    return f'<p class="cover-data">{html.escape(text)}</p>'
+
+
 def notice_html(text: str) -> str:
     """The cover-page notice block; ``render`` moves every ``div.aviso`` onto the cover."""
     return f'<div class="aviso">{html.escape(text)}</div>'
@@ -231,6 +236,14 @@ class Report:
             from IPython.display import HTML, display
 
             display(HTML(notice_html(text)))
+
+    def cover_line(self, text: str) -> None:
+        """Display a line for the cover (``<p class="cover-data">``, moved under the cover's date):
+        what the data are and when they were collected."""
+        if self.display:
+            from IPython.display import HTML, display
+
+            display(HTML(cover_line_html(text)))
 
     def callout(self, text: str) -> None:
         """Display a warning box where it stands in the text (a notice goes to the cover)."""

@@ -106,7 +106,8 @@ def provenance_markdown(prov: Provenance, lang: str = "es") -> str:
     return "\n".join(lines)
 
 
-def provenance_section(config_path: Path | str | None, lang: str = "es", source_name: str = "") -> str:
+def provenance_section(config_path: Path | str | None, lang: str = "es", source_name: str = "",
+                       level: int = 2) -> str:
     """The report's closing section: a heading and the provenance block of this build (the
     parameters are the edition and the survey source's name, never a path of this machine)."""
     from analysis.labels import t
@@ -114,5 +115,5 @@ def provenance_section(config_path: Path | str | None, lang: str = "es", source_
     params = {t("report.prov_lang", lang): lang}
     if source_name:
         params[t("report.prov_source", lang)] = source_name
-    return f"## {t('report.prov_heading', lang)}\n\n" + provenance_markdown(
+    return f"{'#' * level} {t('report.prov_heading', lang)}\n\n" + provenance_markdown(
         collect(config_path, **params), lang)

@@ -124,8 +124,13 @@ _REF_RE = [(re.compile(rf"(?<![\w°]){p}"), r) for p, r in [
     (r"secciones(?![\w])", "sections"), (r"sección(?![\w])", "section"),
     (r"Cap\.", "Ch."), (r"encabezado(?![\w])", "heading"), (r"Fase (?=\d)", "Phase "),
     (r"texto(?![\w])", "text"), (r"testimonio(?![\w])", "testimony"),
-    (r"lácteos(?![\w])", "dairy"), (r"(?<=\d) a (?=\d)", " to "),
-]]
+    (r"lácteos(?![\w])", "dairy"),
+]] + [
+    # a range "10 a 12 l" -> "10 to 12 l" (digits on both sides: no word-boundary guard)
+    (re.compile(r"(?<=\d) a (?=\d)"), " to "),
+    # Spanish quotation marks -> English ones: «Fase 4: …» -> “Phase 4: …”
+    (re.compile("«"), "\u201c"), (re.compile("»"), "\u201d"),
+]
 
 
 def inline(value, lang: str = "es") -> str:

@@ -108,7 +108,8 @@ def notebook_to_html(nb_path: Path | str, title: str, subtitle: str = "", lang: 
             "title": title,
             "subtitle": subtitle,
             "programme": t("report.programme", lang),
-            "date": t("report.cover_version", lang, date=format_date(date or build_date(), lang)),
+            "date": t("report.cover_version", lang, version=package_version(),
+                      date=format_date(date or build_date(), lang)),
             "toc_title": t("report.toc_title", lang),
             "page_label": t("report.page_label", lang),
             "page_of": t("report.page_of", lang),
@@ -118,6 +119,16 @@ def notebook_to_html(nb_path: Path | str, title: str, subtitle: str = "", lang: 
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return _finish(body, lang)
+
+
+def package_version() -> str:
+    """The version of this project's package (pyproject.toml), printed on every cover."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("analysis")
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def render(nb_path: Path | str, html_path: Path | str, pdf_path: Path | str | None = None,
@@ -419,8 +430,12 @@ def _finish(html: str, lang: str = "es") -> tuple[str, list[tuple[int, str]]]:
         target = a.get("href")[1:]
         if target in renamed:
             a.set("href", f"#{renamed[target]}")
-    # Cover notices.
+    # Cover: the data's own dates (Report.cover_line) under the version line, then the notices.
     slot = doc.xpath('//div[@class="cover-notice"]')[0]
+    for line in main.xpath('.//p[contains(concat(" ", @class, " "), " cover-data ")]'):
+        line.getparent().remove(line)
+        line.tail = None
+        slot.addprevious(line)
     for div in main.xpath('.//div[contains(concat(" ", @class, " "), " aviso ")]'):
         div.getparent().remove(div)
         div.tail = None
@@ -500,7 +515,7 @@ WORD_JOINER = "\u2060"  # no break after a dash inside a range of numbers
 _GLUE = [
     (re.compile(r"([<>≤≥=±×~]) (?=\S)"), "\\1" + NBSP),                   # "< 0.001", "× 1.2"
     (re.compile(r"(?<=\S) ([%‰])"), NBSP + "\\1"),                        # "89.2 %"
-    (re.compile(r"(\d) (vs\.?|a|al|–|-|—|/) (?=[\d<>≤≥−-])"),              # "2005 vs 2011"
+    (re.compile(r"(\d) (vs\.?|a|al|to|–|-|—|/) (?=[\d<>≤≥−-])"),           # "2005 vs 2011"
      "\\1" + NBSP + "\\2" + NBSP),
     (re.compile(r"(S/\.?|N°|US\$) (?=\d)"), "\\1" + NBSP),                # "S/ 1,234"
     (re.compile(r"(\d[–-])(?=\d)"), "\\1" + WORD_JOINER),                  # "4,680–5,200"
@@ -509,9 +524,10 @@ _GLUE = [
 
 
 _NUM = r"(?:[<>≤≥~±×]\s*)?[−+-]?(?:S/\.?\s*)?\d[\d.,]*(?:\s*[%‰])?"
-NUMERIC_CELL = re.compile(rf"^(?:{_NUM}(?:\s*(?:a|al|–|-|—|/|vs\.?)\s*{_NUM})?|[–—-]|)$")
-RANGE_CELL = re.compile(rf"^{_NUM} (?:a|al|–|-|—|/|vs\.?) {_NUM}$")
-RANGE_SEPARATOR = re.compile(r"(?<=\u00a0)(a|al|–|-|—|/|vs\.?)\u00a0")
+# Range separators of both editions: "3,710 a 4,861" (es), "3,710 to 4,861" (en), "4,680–5,200".
+NUMERIC_CELL = re.compile(rf"^(?:{_NUM}(?:\s*(?:a|al|to|–|-|—|/|vs\.?)\s*{_NUM})?|[–—-]|)$")
+RANGE_CELL = re.compile(rf"^{_NUM} (?:a|al|to|–|-|—|/|vs\.?) {_NUM}$")
+RANGE_SEPARATOR = re.compile(r"(?<=\u00a0)(a|al|to|–|-|—|/|vs\.?)\u00a0")
 
 
 def is_numeric_text(text: str) -> bool:

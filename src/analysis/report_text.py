@@ -119,10 +119,12 @@ def audit_text(audit: pd.DataFrame, lang: str = "es") -> str:
 
 def employment_text(employment: pd.DataFrame, lang: str = "es") -> str:
     """What the published figures cannot say about jobs, and why (implied_employment.csv)."""
-    for col in ("label", "status", "reason", "data_needed"):
+    for col in ("indicator", "label", "status", "reason", "data_needed"):
         if col not in employment.columns:
             raise ValueError(f"implied_employment.csv: missing column {col!r}")
-    items = "; ".join(f"{r.label.lower()} – {r.status}" for r in employment.itertuples())
+    # one sentence of what cannot be known: "cuántos puestos ... se generaron ni cuántos ..."
+    items = t("narrative.employment_and", lang).join(
+        t(f"narrative.employment_item_{r.indicator}", lang) for r in employment.itertuples())
     reasons = list(dict.fromkeys(employment["reason"]))
     needed = list(dict.fromkeys(employment["data_needed"]))
     return fill("narrative.employment_text", lang, items=items, reason="; ".join(reasons),
@@ -157,6 +159,22 @@ def no_comparison_text(effects: pd.DataFrame, lang: str = "es") -> str:
         return ""
     chains = ", ".join(t(f"common.chain_{c}", lang).lower() for c in sorted(lacking))
     return fill("narrative.effects_no_comparison", lang, chains=chains, n=len(lacking))
+
+
+def data_line(processed_dir: Path | str, lang: str = "es") -> str:
+    """The cover's data line: the published figures' date and scope, and the survey's rounds (the
+    years of ``panel.parquet``, when the survey step ran): "...; encuesta a productores, rondas 2005,
+    2007 y 2011."."""
+    panel = Path(processed_dir) / "panel.parquet"
+    survey = ""
+    if panel.exists():
+        years = sorted(int(y) for y in pd.read_parquet(panel, columns=["year"])["year"].dropna().unique())
+        if years:
+            names = [str(y) for y in years]
+            joined = names[0] if len(names) == 1 else \
+                f"{', '.join(names[:-1])} {t('report.and', lang)} {names[-1]}"
+            survey = t("report.cover_data_survey", lang, years=joined)
+    return t("report.cover_data", lang, survey=survey)
 
 
 def notice_text(config: dict, lang: str = "es") -> str:
