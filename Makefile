@@ -50,6 +50,7 @@ BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(PL)
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
 LABELS        := src/analysis/labels.py src/analysis/published_i18n.py $(wildcard src/analysis/i18n/*.yaml)
 RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbering.py src/analysis/provenance.py \
+                 src/analysis/xlsx_export.py src/analysis/money.py src/analysis/reproducible.py \
                  $(wildcard src/analysis/suppression.py) $(wildcard src/analysis/templates/*) $(LABELS)
 AUDIT_SRC     := src/analysis/published.py src/analysis/audit.py src/analysis/implied.py
 SURVEY_SRC    := $(wildcard src/analysis/survey/*.py)

@@ -49,3 +49,13 @@ def test_snug_marks_the_chapter_and_the_contents_only():
     out = _mark_sections(html, {"sec-1", "toc"}, "snug")
     assert out.count("snug") == 3  # the toc, sec-1's block and its paragraph; not sec-2's
     assert '<p class="snug">a</p>' in out and "<p>b</p>" in out and 'class="toc snug"' in out
+
+
+def test_a_table_leaving_one_row_on_a_page_is_reported():
+    rows = "".join(f"<tr><td>fila {i}</td></tr>" for i in range(6))
+    # a spacer that leaves room for the caption and one row at the foot of page 1 (no print.css)
+    html = _doc('<h1 id="sec-1">Uno</h1><div style="height: 21.75cm"></div>'
+                '<figure class="tbl long" id="tabla-1"><figcaption>Tabla N°1</figcaption>'
+                f'<table class="data"><tbody>{rows}</tbody></table></figure>')
+    lone = [p for p in layout_problems(html, name="x.pdf") if "single row" in p]
+    assert lone == ["x.pdf p. 1: tabla-1 leaves a single row on this page"]

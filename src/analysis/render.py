@@ -275,6 +275,24 @@ def _separated_captions(doc):
             if "caption" in kinds and "content" not in kinds]
 
 
+def _lone_rows(doc):
+    """(page, table figure id) where a table split across pages leaves a single body row."""
+    from weasyprint.formatting_structure import boxes
+
+    rows: dict[str, dict[int, int]] = {}
+    current = None
+    for number, box in _page_boxes(doc):
+        element = getattr(box, "element", None)
+        if getattr(box, "element_tag", None) == "figure" and element is not None and element.get("id"):
+            current = element.get("id")
+        if isinstance(box, boxes.TableRowGroupBox) and not box.is_header and current:
+            n = sum(isinstance(c, boxes.TableRowBox) for c in box.children)
+            rows.setdefault(current, {}).setdefault(number, 0)
+            rows[current][number] += n
+    return [(page, fig) for fig, pages in rows.items() if len(pages) > 1 and sum(pages.values()) > 2
+            for page, n in sorted(pages.items()) if n == 1]
+
+
 def _inside(box, parent) -> bool:
     """Whether ``box`` is a descendant of ``parent`` (same page fragment)."""
     from weasyprint.formatting_structure import boxes
@@ -305,6 +323,8 @@ def layout_problems(html: str, base_url: Path | str | None = None, name: str = "
                  for page, _, share in _near_empty(doc)]
     problems += [f"{name} p. {page}: caption of {fig} separated from its figure or table"
                  for page, fig in _separated_captions(doc)]
+    problems += [f"{name} p. {page}: {fig} leaves a single row on this page"
+                 for page, fig in _lone_rows(doc)]
     return problems
 
 
