@@ -91,8 +91,11 @@ def test_indicators_keep_chain_pairs_and_own_network_rows():
     t = fc.indicators_table(ind, "lacteos", "lac_a")
     assert t["Indicador"].tolist() == ["Y", "Z", "Y"]  # own network rows first; x has no initial
     assert t["Ámbito"].tolist() == ["red", "red", "cadena"]
-    assert t["Inicial"].tolist()[2] == 11.0 and t["Actual"].tolist()[2] == 19.0
-    assert np.isnan(t["Inicial"].iloc[0])
+    # printed as the main report prints published values: "11", not "11.00"; empty when missing
+    assert t["Inicial"].tolist()[2] == "11" and t["Actual"].tolist()[2] == "19"
+    assert t["Inicial"].iloc[0] == ""
+    ind.loc[1, "value"] = 1.5
+    assert fc.indicators_table(ind, "lacteos", None)["Actual"].tolist() == ["1.5"]
     assert len(fc.indicators_table(ind, "lacteos", None, paired_only=False)) == 2
 
 

@@ -86,7 +86,7 @@ def test_notebook_parameters_and_notice_first():
                  'reports_dir: str = "../reports"', 'lang: str = "es"', 'config_path: str = "../config/demo.yaml"'):
         assert line in params.source
     setup = code[1].source
-    assert setup.rstrip().endswith("rep.notice(rx.notice_text(cfg, lang))")
+    assert "rep.notice(rx.notice_text(cfg, lang))\nrep.cover_line(rx.data_line(processed, lang))" in setup
     assert "display(" not in setup.replace("md = lambda text: display(Markdown(text))", "")
     assert all(not c.get("outputs") for c in code)
     chapters = [c.source.split("(")[2].split(",")[0] for c in code if "rx.chapter(" in c.source]

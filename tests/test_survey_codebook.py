@@ -199,3 +199,13 @@ def test_codebook_table_of_the_quality_report_has_no_ids(tmp_path):
         assert row.iloc[3] == distinct
         text = table.astype(str).to_string()
         assert "lacteos_" not in text and "comp_" not in text and ".csv" not in text
+
+
+def test_codebook_ranges_are_written_as_the_report_writes_numbers():
+    """Issue 11: "1,037 – 10,937" and "0.36 – 1.48", not "1037 – 10937" and "0.3598 – 1.481"."""
+    import pandas as pd
+
+    from analysis.survey.codebook import _values
+
+    assert _values(pd.Series([1037.0, 10937.0, None])) == "1,037 – 10,937"
+    assert _values(pd.Series([0.3598, 1.481])) == "0.36 – 1.48"

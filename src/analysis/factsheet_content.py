@@ -21,6 +21,7 @@ from analysis.effects_figures import plot_member_lines  # noqa: E402
 from analysis.frames import group_key as _key, require_columns as _need  # noqa: E402
 from analysis.labels import network_name, t  # noqa: E402
 from analysis.numbering import format_number, set_house_style  # noqa: E402
+from analysis.report_tables import published_value  # noqa: E402
 from analysis.report_text import published_text  # noqa: E402
 
 UNIT_KINDS = ("network", "chain")
@@ -219,9 +220,10 @@ def indicators_table(indicators: pd.DataFrame, chain: str, network_id: str | Non
                                     for i, m in zip(wide["indicator_id"], wide["measure"])],
         _l("col_scope", lang): scope,
         _l("col_unit", lang): [pi.unit(u, lang) for u in wide["unit"]],
-        _l("col_initial", lang): wide["initial"].to_numpy(dtype=float),
-        _l("col_current", lang): wide["current"].to_numpy(dtype=float),
-        _l("col_target", lang): wide["target"].to_numpy(dtype=float),
+        # as printed in the main report: "1.5", "90", "1,200" (not "1.50", "90.00")
+        _l("col_initial", lang): [published_value(v) for v in wide["initial"]],
+        _l("col_current", lang): [published_value(v) for v in wide["current"]],
+        _l("col_target", lang): [published_value(v) for v in wide["target"]],
     })
 
 

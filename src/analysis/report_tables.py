@@ -35,7 +35,7 @@ def _cols(lang: str, *keys: str) -> list[str]:
     return [_n(f"col_{k}", lang) for k in keys]
 
 
-def _value(v) -> str:
+def published_value(v) -> str:
     """A published value as printed: no decimals for whole numbers, else up to two."""
     if pd.isna(v):
         return ""
@@ -81,7 +81,7 @@ def socioeconomic_table(socio: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
         except KeyError:
             raise ValueError(f"laredo_socioeconomic.csv row {i + 1}, column 'indicator': no label "
                              f"'ind_{ind}' in i18n/narrative.yaml") from None
-    out = pd.DataFrame({"a": labels, "b": [_value(v) for v in socio["value"]],
+    out = pd.DataFrame({"a": labels, "b": [published_value(v) for v in socio["value"]],
                         "c": [pi.unit(u, lang) for u in socio["unit"]],
                         "d": [cite_in(s, lang) for s in socio["source"]]})
     out.columns = _cols(lang, "indicator", "value", "unit", "source")
@@ -180,8 +180,8 @@ def chain_indicator_table(indicators: pd.DataFrame, networks: pd.DataFrame, chai
     out = pd.DataFrame({
         "indicator": [pi.text(m, lang) for m in d["measure"]], "scope": scope,
         "period": [_n(f"period_{p}", lang) for p in d["period"]],
-        "value": [_value(v) for v in d["value"]],
-        "range": ["" if lo == hi else f"{_value(lo)}–{_value(hi)}" for lo, hi in zip(d["low"], d["high"])],
+        "value": [published_value(v) for v in d["value"]],
+        "range": ["" if lo == hi else f"{published_value(lo)}–{published_value(hi)}" for lo, hi in zip(d["low"], d["high"])],
         "unit": [pi.unit(u, lang) for u in d["unit"]],
         "source": [cite_in(s, lang) for s in d["source"]],
     })

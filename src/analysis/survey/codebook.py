@@ -72,7 +72,10 @@ def _values(s: pd.Series) -> str:
             return f"{len(vals)} values: " + ", ".join(vals[:12]) + ", ..."
         return ", ".join(vals)
     lo, hi = float(v.min()), float(v.max())
-    fmt = (lambda x: f"{x:.0f}") if all(float(x).is_integer() for x in (lo, hi)) else (lambda x: f"{x:.4g}")
+    # as the report prints numbers: thousands separated, at most two decimals ("1,037 – 10,937",
+    # "0.36 – 1.48")
+    fmt = (lambda x: f"{x:,.0f}") if all(float(x).is_integer() for x in (lo, hi)) else \
+        (lambda x: f"{x:,.2f}")
     return f"{fmt(lo)} – {fmt(hi)}"
 
 
