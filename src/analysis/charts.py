@@ -231,7 +231,7 @@ def network_timeline(timeline: pd.DataFrame, networks: pd.DataFrame, lang: str =
     _need(timeline, ["event", "kind", "chain", "network_id", "date"], "timeline.csv")
     _need(networks, ["network_id", "short_name", "chain", "start_date"], "networks.csv")
     d = pd.concat([networks[networks.chain == c] for c in CHAINS]).reset_index(drop=True)
-    fig, ax = _new(figsize=(7.6, 5.2))
+    fig, ax = _new(figsize=(7.2, 6.0))
     phases = timeline[timeline.kind == "programme_phase"]
     ph = {}
     for _, r in phases.iterrows():
@@ -266,7 +266,7 @@ def network_timeline(timeline: pd.DataFrame, networks: pd.DataFrame, lang: str =
         row += 0.3 + 0.32 * lines
         ax.plot([r.x, r.x], [-0.7, row], color="#555555", linestyle="--", linewidth=1,
                 label=_f("timeline_event", lang) if j == 0 else None)
-        ax.text(r.x - 0.06, row, label, fontsize=7.5, ha="right", va="center", linespacing=1.1,
+        ax.text(r.x - 0.06, row, label, fontsize=8.5, ha="right", va="center", linespacing=1.1,
                 gid="event_label")
         row += 0.32 * lines - 0.1
     years = range(int(min(_year(x) for x in timeline.date)), int(end) + 1)
@@ -275,7 +275,8 @@ def network_timeline(timeline: pd.DataFrame, networks: pd.DataFrame, lang: str =
     ax.set_ylim(row + 0.3, -0.7)
     ax.set_xlabel(_f("timeline_xlabel", lang))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    # the legend under the axis, so the years get the figure's whole width
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
