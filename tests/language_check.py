@@ -101,7 +101,8 @@ def report_text(path: Path) -> str:
     return pdf_text(path) if path.suffix.lower() == ".pdf" else html_text(path)
 
 
-_LINE_END_HYPHEN = re.compile(r"(\w)-[ \t]*\r?\n[ \t]*(\w)")
+# "-" or the typographic hyphens WeasyPrint writes at an automatic break (U+2010, soft hyphen)
+_LINE_END_HYPHEN = re.compile("(\\w)[-\u2010\u00ad][ \t]*\r?\n[ \t]*(\\w)")
 
 
 def join_line_end_hyphens(text: str) -> str:

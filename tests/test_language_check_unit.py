@@ -6,6 +6,7 @@ def test_line_end_hyphen_joins_the_word():
     assert join_line_end_hyphens("the pro-\nducer sells") == "the producer sells"
     assert join_line_end_hyphens("los pro- \n  ductores") == "los productores"
     assert join_line_end_hyphens("a pro-\r\nducer") == "a producer"
+    assert join_line_end_hyphens("too con\u2010\nservative") == "too conservative"  # U+2010
 
 
 def test_hyphen_inside_a_line_is_kept():

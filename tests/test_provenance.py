@@ -49,4 +49,4 @@ def test_block_names_commit_inputs_software_and_parameters_in_both_languages():
 def test_section_has_the_heading_and_the_source_name():
     text = pv.provenance_section(CONFIG, "es", source_name="Encuesta demo")
     assert text.startswith("## Procedencia de esta edición\n\n")
-    assert "- **Parámetros:** edición = es, fuente de la encuesta = Encuesta demo" in text
+    assert "- **Parámetros:** edición = español, fuente de la encuesta = Encuesta demo" in text

@@ -209,3 +209,4 @@ def test_codebook_ranges_are_written_as_the_report_writes_numbers():
 
     assert _values(pd.Series([1037.0, 10937.0, None])) == "1,037 – 10,937"
     assert _values(pd.Series([0.3598, 1.481])) == "0.36 – 1.48"
+    assert _values(pd.Series([2005, 2011], name="start_year")) == "2005 – 2011"

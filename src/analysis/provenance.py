@@ -40,8 +40,10 @@ class Provenance:
 
 def _git(*args: str) -> str:
     try:
-        out = subprocess.run(["git", "-C", str(paths.ROOT), *args], capture_output=True, text=True,
-                             timeout=20)
+        # --no-optional-locks: builds running in parallel (factsheet workers) never contend for
+        # the index lock, so every one of them reads the same state
+        out = subprocess.run(["git", "--no-optional-locks", "-C", str(paths.ROOT), *args],
+                             capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return out.stdout.strip() if out.returncode == 0 else ""
@@ -112,7 +114,7 @@ def provenance_section(config_path: Path | str | None, lang: str = "es", source_
     parameters are the edition and the survey source's name, never a path of this machine)."""
     from analysis.labels import t
 
-    params = {t("report.prov_lang", lang): lang}
+    params = {t("report.prov_lang", lang): t("report.prov_lang_name", lang)}
     if source_name:
         params[t("report.prov_source", lang)] = source_name
     return f"{'#' * level} {t('report.prov_heading', lang)}\n\n" + provenance_markdown(

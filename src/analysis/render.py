@@ -200,7 +200,7 @@ def fit_layout(html: str, layout):
         doc = layout(html)
     # A chapter (or the contents) whose last page would hold a line or two is set "snug"
     # (slightly tighter spacing, print.css) so that its tail moves back onto the page before.
-    stray = {section for _, section, _ in _near_empty(doc) if section}
+    stray = {section or "all" for _, section, _ in _near_empty(doc)}
     if stray:
         doc = layout(_mark_sections(html, stray, "snug"))
     return doc
@@ -374,7 +374,8 @@ def _table_number(item) -> str | None:
 
 def _mark_sections(html: str, sections: set[str], cls: str) -> str:
     """Add ``cls`` to the contents (``"toc"``) and to every top-level block of ``<main>`` from the
-    chapter heading with each id in ``sections`` up to the next chapter heading."""
+    chapter heading with each id in ``sections`` up to the next chapter heading (``"all"``: every
+    block, for a page before any chapter heading)."""
     import lxml.html
 
     parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
@@ -383,10 +384,10 @@ def _mark_sections(html: str, sections: set[str], cls: str) -> str:
         for toc in doc.xpath('//*[contains(concat(" ", @class, " "), " toc ")]'):
             toc.set("class", f'{toc.get("class", "")} {cls}'.strip())
     main = doc.find(".//main")
-    inside = False
+    inside = "all" in sections  # a document without chapter headings (a factsheet): all of it
     for child in (main if main is not None else []):
         heads = [child] if child.tag == "h1" else child.findall(".//h1")
-        if heads:
+        if heads and "all" not in sections:
             inside = any(h.get("id") in sections for h in heads)
         if inside:
             child.set("class", f'{child.get("class", "")} {cls}'.strip())

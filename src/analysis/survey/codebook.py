@@ -74,8 +74,11 @@ def _values(s: pd.Series) -> str:
     lo, hi = float(v.min()), float(v.max())
     # as the report prints numbers: thousands separated, at most two decimals ("1,037 – 10,937",
     # "0.36 – 1.48")
-    fmt = (lambda x: f"{x:,.0f}") if all(float(x).is_integer() for x in (lo, hi)) else \
-        (lambda x: f"{x:,.2f}")
+    whole = all(float(x).is_integer() for x in (lo, hi))
+    if whole and "year" in str(s.name):  # years are never grouped: "2005 – 2011"
+        fmt = lambda x: f"{x:.0f}"  # noqa: E731
+    else:
+        fmt = (lambda x: f"{x:,.0f}") if whole else (lambda x: f"{x:,.2f}")
     return f"{fmt(lo)} – {fmt(hi)}"
 
 
