@@ -78,6 +78,23 @@ def html_text(path: Path, sep: str = " ") -> str:
     return "\n".join([head, soup.get_text(sep), *attrs])
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:Página|Page)\s+\d+\s+(?:de|of)\s+\d+\s*$")
+
+
+def without_page_furniture(text: str) -> str:
+    """Pages of ``pdftotext`` output (form-feed separated) joined without their running heads and
+    page numbers, so that a word hyphenated across a page break ("de-" / "scriptive") joins up:
+    a line that repeats on most pages, or reads "Página N de M" / "Page N of M", is furniture."""
+    pages = [p.splitlines() for p in text.split("\f")]
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for line in set(lines):
+            counts[line] = counts.get(line, 0) + 1
+    common = {line for line, n in counts.items() if line.strip() and len(pages) > 2 and n > len(pages) / 2}
+    kept = [[ln for ln in lines if ln not in common and not _PAGE_NUMBER.match(ln)] for lines in pages]
+    return "\n".join("\n".join(lines) for lines in kept)
+
+
 def pdf_text(path: Path) -> str:
     """Text of every page of a PDF and its metadata (title, author, subject, keywords).
 
@@ -89,8 +106,9 @@ def pdf_text(path: Path) -> str:
     meta = reader.metadata or {}
     parts = [str(meta.get(k, "")) for k in ("/Title", "/Author", "/Subject", "/Keywords")]
     if shutil.which("pdftotext"):
-        parts.append(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True,
-                                    capture_output=True, text=True).stdout)
+        raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True,
+                             capture_output=True, text=True).stdout
+        parts.append(without_page_furniture(raw))
     else:
         parts += [page.extract_text() or "" for page in reader.pages]
     return "\n".join(parts)
