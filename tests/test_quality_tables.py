@@ -146,3 +146,22 @@ def test_read_settings_and_load_processed(tmp_path):
 def test_new_cleaning_rules_have_labels(rule):
     for lang in ("es", "en"):
         assert q.rule_label(rule, lang) != rule
+
+
+def test_comparison_sectors_spelt_as_the_networks_named_after_them():
+    """Issue 11 (one spelling per name): a sector "Santa Lucia Barraza" is printed as the network
+    "Santa Lucía-Barraza"; other sector names stay as they are."""
+    import pandas as pd
+
+    from analysis.labels import place_name
+    from analysis.survey.quality import counts_by_network
+
+    names = {"lac_slb": "Santa Lucía-Barraza", "lac_scg": "San Carlos-Galindo"}
+    assert place_name("Santa Lucia Barraza", names.values()) == "Santa Lucía-Barraza"
+    assert place_name("san carlos galindo", names.values()) == "San Carlos-Galindo"
+    assert place_name("Santo Domingo", names.values()) == "Santo Domingo"
+    panel = pd.DataFrame({"producer_id": ["a", "b", "c"], "network_id": ["lac_slb", None, None],
+                          "sector": ["Santa Lucía Barraza", "Santa Lucía Barraza", "Santo Domingo"],
+                          "member": [True, False, False], "chain": "lacteos", "year": 2005})
+    out = counts_by_network(panel, names)
+    assert sorted(out["network"]) == ["Santa Lucía-Barraza", "Santa Lucía-Barraza", "Santo Domingo"]

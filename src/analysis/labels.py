@@ -64,6 +64,18 @@ def synthetic_notice(lang: str = "es", place: str = "cover") -> str:
     return " ".join(p for p in parts if p)
 
 
+
+def place_name(name, spellings) -> str:
+    """A place written as the network named after it is spelt (``spellings``: the short names of
+    networks.csv): "Santa Lucía Barraza" -> "Santa Lucía-Barraza" when only accents, case, hyphens
+    or spacing differ; any other name as it is."""
+    import re
+
+    def key(text) -> str:
+        return " ".join(re.sub(r"[-\u2010\u2013]", " ", _unaccented(str(text)).lower()).split())
+    by_key = {key(s): s for s in spellings if isinstance(s, str) and s}
+    return by_key.get(key(name), name) if isinstance(name, str) else name
+
 def _unaccented(text: str) -> str:
     import unicodedata
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.labels import t
+from analysis.labels import place_name, t
 
 LOG_COLUMNS = ["file", "sheet", "row", "producer_id", "column", "rule", "old_value", "new_value", "action"]
 # Columns that only apply to one chain: missingness is measured among that chain's producers.
@@ -89,7 +89,9 @@ def counts_by_network(panel: pd.DataFrame, names: dict | None = None) -> pd.Data
     """
     member = panel["member"].astype("boolean").fillna(False).astype(bool)
     unit = panel["network_id"].astype(object).map(lambda v: (names or {}).get(v, v))
-    df = panel.assign(unit=unit.where(member, panel["sector"].astype(object)),
+    # a comparison sector named after a network's place is spelt as that network (one spelling)
+    sector = panel["sector"].astype(object).map(lambda v: place_name(v, (names or {}).values()))
+    df = panel.assign(unit=unit.where(member, sector),
                       group=group_label(panel["member"]))
     wide = (df.groupby(["group", "chain", "unit", "year"])["producer_id"].nunique()
             .unstack("year").fillna(0).astype("int64"))
