@@ -108,10 +108,12 @@ $(LAB_STAMP): requirements-lab.txt $(STAMP)
 setup: $(STAMP) ## create the virtual environment and the Jupyter kernel
 
 # --- pipeline --------------------------------------------------------------------------------
-# The data source (DATA) is recorded so switching configs re-runs the survey steps.
+# The data source (DATA) is recorded so switching configs re-runs the survey steps (relative to
+# the project when inside it: no path of this machine in data/processed).
+DATA_ID = $(patsubst $(CURDIR)/%,%,$(abspath $(DATA)))
 $(PL)/data_source.txt: FORCE
 	@mkdir -p $(PL)
-	@echo "$(abspath $(DATA))" | cmp -s - $@ 2>/dev/null || echo "$(abspath $(DATA))" > $@
+	@echo "$(DATA_ID)" | cmp -s - $@ 2>/dev/null || echo "$(DATA_ID)" > $@
 
 # The report language is recorded too, so switching LANG_REPORT rebuilds what it changes.
 $(PL)/report_lang.txt: FORCE
