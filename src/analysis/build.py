@@ -111,6 +111,9 @@ def execute(notebook: Path, executed: Path, parameters: dict, progress: bool = T
     """Execute ``notebook`` with papermill into ``executed``; return seconds spent."""
     import papermill as pm
 
+    from analysis.reproducible import pin_hash_seed
+
+    pin_hash_seed()  # the kernel's string hashes (set orders, hence float sums) fixed
     start = time.perf_counter()
     try:
         with atomic_outputs(executed) as (tmp,):

@@ -32,7 +32,7 @@ from typing import Any, TextIO
 
 BACKENDS = ("local", "dask")
 # Variables a task needs to give the same bytes on any worker (see analysis.reproducible).
-FORWARDED_ENV = ("SOURCE_DATE_EPOCH",)
+FORWARDED_ENV = ("SOURCE_DATE_EPOCH", "PYTHONHASHSEED")
 
 
 @dataclass(frozen=True)

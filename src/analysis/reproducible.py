@@ -36,8 +36,22 @@ def build_epoch() -> int | None:
     return int(stamp) if out.returncode == 0 and stamp.isdigit() else None
 
 
+# Python salts the hash of strings per process, so the order of a set of names (pyfixest's
+# variables among them) changes from run to run, and with it the order of floating-point sums:
+# the effects' standard errors differed at the 7th digit between two builds. Kernels and workers
+# started by a build get a fixed seed (a variable a user sets still wins).
+HASH_SEED = "0"
+
+
+def pin_hash_seed() -> None:
+    """Export PYTHONHASHSEED for the kernels and workers this process starts."""
+    os.environ.setdefault("PYTHONHASHSEED", HASH_SEED)
+
+
 def pin_build_date() -> int | None:
-    """Export SOURCE_DATE_EPOCH (inherited by kernels and workers); returns the epoch used."""
+    """Export SOURCE_DATE_EPOCH and PYTHONHASHSEED (inherited by kernels and workers); returns the
+    epoch used."""
+    pin_hash_seed()
     epoch = build_epoch()
     if epoch is not None:
         os.environ[ENV] = str(epoch)
