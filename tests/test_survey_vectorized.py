@@ -103,3 +103,58 @@ def test_fast_csv_matches_the_csv_module_on_random_deliveries():
         slow, ragged = _slow(text, hint)
         assert ragged == [] and fast == slow, repr(text)
     assert fast_runs > 500  # the fast path is really taken
+
+
+def test_unique_map_is_the_per_cell_loop_on_mixed_cells():
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis.survey.parse import unique_map
+
+    cells = [None, "1", 1, 1.0, True, -0.0, 0.0, math.nan, pd.NA, "1", None, 2, np.float64(1.5),
+             pd.Timestamp("2005-06-14"), "S/. 1,5", [1], 1.0, False]
+    calls = []
+
+    def show(v):
+        calls.append(v)
+        return f"{type(v).__name__}:{v!r}"
+
+    got = unique_map(np.array(cells, dtype=object), show)
+    assert got.tolist() == [f"{type(v).__name__}:{v!r}" for v in cells]
+    assert len(calls) < len(cells)  # repeated cells are computed once
+
+
+@pytest.mark.parametrize("cell", ["12345678", "DNI 12345678.", "987 654 321", "987-654-321",
+                                  "a@b.pe", "Sra. Rosa", "P0a1b2c3d4e5f", "１２３４５６７８",
+                                  "LAR-001-00000", "9876543210", "x12345678", ""])
+def test_pii_prefilter_never_hides_a_dni_phone_or_email(cell):
+    from analysis.survey.privacy import _cell_kind, pii_kind
+
+    kind = pii_kind(cell)
+    expected = None if kind is None or kind.startswith("personal name") else kind
+    assert _cell_kind("old_value", cell) == expected
+
+
+def test_parse_series_is_parse_number_cell_by_cell():
+    import math
+
+    import pandas as pd
+
+    from analysis.survey.parse import NumberParseError, parse_number, parse_series
+
+    cells = ["1512", "S/. 1,512", "8.907,50", "45%", "n.d.", "-", "", "US$ 3", 7, 7.0, None,
+             "0,88", "1.200", "abc", "1512", "(1.200)", math.nan, "1e3", "abc"]
+    values = pd.Series(cells, index=range(10, 10 + len(cells)), dtype=object)
+    got, failed = parse_series(values, ",")
+    for label, v in values.items():
+        try:
+            want = parse_number(v, ",")
+        except NumberParseError:
+            assert label in failed and failed[label] == v
+            assert math.isnan(got[label])
+            continue
+        assert label not in failed
+        assert (math.isnan(want) and math.isnan(got[label])) or got[label] == want
+    assert list(failed) == [17, 23, 27, 28] and failed[17] == "US$ 3"
