@@ -26,6 +26,7 @@ build stops naming the file, the column and the two readings.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -202,6 +203,22 @@ def unique_map(values, func) -> np.ndarray:
     return _objects([func(u) for u in uniq])[codes]
 
 
+def unique_fields(values, func, k: int) -> list[np.ndarray]:
+    """For a ``func`` returning a k-tuple: the k object arrays ``[func(v)[j] for v in values]``,
+    calling ``func`` once per distinct value (as :func:`unique_map`)."""
+    codes, uniq = factorize_exact(values)
+    res = [func(u) for u in uniq]
+    return [_objects([r[j] for r in res])[codes] for j in range(k)]
+
+
+_IS = np.frompyfunc(operator.is_, 2, 1)
+
+
+def is_none(values) -> np.ndarray:
+    """``[v is None for v in values]`` as a bool array (the identity test in numpy's loop)."""
+    return _IS(np.asarray(values, dtype=object), None).astype(bool)
+
+
 def factorize_exact(values) -> tuple[np.ndarray, list]:
     """(codes, distinct values) with ``values[i]`` equal to (and of the same type as)
     ``uniq[codes[i]]``, as iterating ``values`` gives them; distinct values grouped by type, in
@@ -298,7 +315,7 @@ def _parse_distinct(arr: np.ndarray, decimal: str, thousands: str | None):
                 return None
         res = np.empty(len(rest), dtype=object)
         res[:] = [one(v) for v in arr[rest]]
-        bad = np.fromiter((r is None for r in res), dtype=bool, count=len(res))
+        bad = is_none(res)
         res[bad] = math.nan
         out[rest] = res.astype("float64")
         failed[rest[bad]] = True

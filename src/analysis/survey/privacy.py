@@ -110,8 +110,8 @@ def normalize_key(key) -> str:
     return str(key).strip()
 
 
-def pseudonymize(keys: pd.Series, secret: str) -> pd.Series:
-    """HMAC-SHA256 of each key with ``secret`` -> 'P' + first 12 hex characters."""
+def pseudonymizer(secret: str):
+    """The function key -> 'P' + first 12 hex characters of HMAC-SHA256(secret, key)."""
     if not secret:
         raise ValueError("pseudonym secret is empty")
     keyed = hmac.new(secret.encode("utf-8"), digestmod=hashlib.sha256)  # key pads made once
@@ -120,6 +120,12 @@ def pseudonymize(keys: pd.Series, secret: str) -> pd.Series:
         h = keyed.copy()
         h.update(normalize_key(v).encode("utf-8"))
         return "P" + h.hexdigest()[:12]
+    return one
+
+
+def pseudonymize(keys: pd.Series, secret: str) -> pd.Series:
+    """HMAC-SHA256 of each key with ``secret`` -> 'P' + first 12 hex characters."""
+    one = pseudonymizer(secret)
     from analysis.survey.parse import unique_map  # once per distinct key
     return pd.Series(unique_map(keys, one), index=keys.index, dtype=object)
 
