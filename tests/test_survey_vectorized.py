@@ -158,3 +158,17 @@ def test_parse_series_is_parse_number_cell_by_cell():
         assert label not in failed
         assert (math.isnan(want) and math.isnan(got[label])) or got[label] == want
     assert list(failed) == [17, 23, 27, 28] and failed[17] == "US$ 3"
+
+
+@pytest.mark.parametrize("cells", [["a", None, float("nan"), "b"], [None, None], ["a", 1, None],
+                                   ["x", "y"]])
+def test_typed_text_columns_as_the_per_value_conversion(cells):
+    import pandas as pd
+
+    from analysis.survey.parse import unique_map
+    from analysis.survey.validate import _as_text
+
+    s = pd.Series(cells, dtype=object)
+    old = unique_map(s, lambda v: None if v is None or v is pd.NA or (
+        isinstance(v, float) and v != v) else str(v))
+    assert pd.Series(_as_text(s), dtype="string").equals(pd.Series(old, dtype="string"))
