@@ -522,7 +522,8 @@ class Cleaner:
 
     def consistency_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         """A producer's sex, network and member status should not change across rounds."""
-        live = df[~excluded & df["producer_id"].notna()].sort_values("round", kind="stable")
+        cols = ["_file", "_sheet", "_row", "producer_id", "round", "sex", "member", "network_id"]
+        live = df.loc[~excluded & df["producer_id"].notna(), cols].sort_values("round", kind="stable")
         for field_ in ("sex", "member", "network_id"):
             sub = live[live[field_].notna()]
             first, other = _first_differing(sub, "producer_id", field_)

@@ -53,7 +53,7 @@ STRING_COLUMNS = ("producer_id", "network_id", "cluster_id", "sector", "chain", 
 
 def typed(df: pd.DataFrame) -> pd.DataFrame:
     """Cast the cleaned frame to the panel dtypes (nullable, so failed cells stay visible)."""
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the replaced columns leave df as it is
     for c in STRING_COLUMNS:
         out[c] = pd.Series(_as_text(out[c]), index=out.index, dtype="string")
     out["member"] = pd.Series(unique_map(out["member"], lambda v: v if isinstance(v, bool)
