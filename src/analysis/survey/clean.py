@@ -469,7 +469,8 @@ class Cleaner:
         """Keys that differ only by letter case / leading zeros when no `keys:` rule says how
         to treat them stop the build; distinct raw keys merged by the rule are flagged."""
         rule = self.cfg.keys
-        live = df[df["_key"].notna()].copy()
+        cols = ["_file", "_sheet", "_row", "_t", "producer_id", "round", "_key", "_key_raw"]
+        live = df.loc[df["_key"].notna(), cols]  # the columns the step reads, not the whole row
         live["_folded"] = unique_map(live["_key"], lambda k: fold_key(k, rule))
         first, second = _first_differing(live, "_folded", "_key")
         if len(second):
