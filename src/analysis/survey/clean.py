@@ -40,10 +40,10 @@ import pandas as pd
 
 from analysis.survey.config import NUMERIC_FIELDS, PII_FIELDS, SurveyConfig
 from analysis.survey.errors import Problem, SurveyConfigError
-from analysis.survey.parse import (MISSING_TOKENS, NumberParseError, decide_decimal, parse_number,
-                                   parse_series, unique_map)
+from analysis.survey.parse import (MISSING_TOKENS, NumberParseError, decide_decimal, is_none,
+                                   parse_number, parse_series, unique_fields, unique_map)
 from analysis.survey.privacy import (DNI_CELL, MOBILE_CELL, normalize_key, pii_kind, pii_number,
-                                     pseudonymize)
+                                     pseudonymizer)
 from analysis.survey.readers import RawTable, display_path, find_column
 
 FTE_DAYS = 264  # 1 FTE = 22 days x 12 months (spec)
@@ -246,17 +246,21 @@ class Cleaner:
                            index=data.index)
         # producer key -> pseudonymous id; the raw key is never kept
         keys = data[found["producer_key"]]
-        blank = pd.Series(unique_map(keys, _blank).astype(bool), index=keys.index)
+        pseudonym = pseudonymizer(self.secret)
+
+        def key_of(v):  # (blank, key as text, key after the config's rule, pseudonym)
+            if _blank(v):
+                return (True, None, None, pd.NA)
+            raw = normalize_key(v)
+            key = apply_key_rule(raw, cfg.keys)
+            return (False, raw, key, pseudonym(key))
+        blank, key_raw, key, pid = unique_fields(keys, key_of, 4)
+        blank = pd.Series(blank.astype(bool), index=keys.index)
         for idx in keys.index[blank]:
             self.problem(t.file, t.sheet, rows[idx], found["producer_key"], "", "blank_producer_key")
-        out["producer_id"] = pd.Series(pd.NA, index=data.index, dtype=object)
-        out["_key_raw"] = pd.Series(unique_map(keys, lambda v: None if _blank(v) else normalize_key(v)),
-                                    index=data.index, dtype=object)
-        out["_key"] = pd.Series(unique_map(out["_key_raw"], lambda k: None if k is None
-                                           else apply_key_rule(k, cfg.keys)), index=data.index,
-                                dtype=object)
-        if (~blank).any():
-            out.loc[~blank, "producer_id"] = pseudonymize(out.loc[~blank, "_key"], self.secret)
+        out["producer_id"] = pd.Series(pid, index=data.index, dtype=object)
+        out["_key_raw"] = pd.Series(key_raw, index=data.index, dtype=object)
+        out["_key"] = pd.Series(key, index=data.index, dtype=object)
         changed = (~blank & (out["_key"] != out["_key_raw"])).to_numpy(dtype=bool)
         self.note_many(t.file, t.sheet, rows.to_numpy(dtype=object)[changed],
                        out["producer_id"].to_numpy(dtype=object)[changed], "producer_key",
@@ -339,7 +343,7 @@ class Cleaner:
         and spaces ignored); returns (rounds, years from the map)."""
         table = {norm_text(k): v for k, v in t.spec.rounds.items()}
         codes = unique_map(values, lambda v: table.get(norm_text(v)) if not _blank(v) else None)
-        bad = np.fromiter((c is None for c in codes), dtype=bool, count=len(codes))
+        bad = is_none(codes)
         for idx, v in values[bad].items():
             self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
                          "unknown_round_code: allowed round codes are "
@@ -351,7 +355,7 @@ class Cleaner:
     def _years(self, t, values, rows, col):
         """The year column: a year (2005) or a date (2005-06-14, 14/06/2005, a date cell)."""
         res = unique_map(values, year_of)
-        bad = np.fromiter((y is None for y in res), dtype=bool, count=len(res))
+        bad = is_none(res)
         for idx, v in values[bad].items():
             self.problem(t.file, t.sheet, rows[idx], col, v, "not_an_integer_year")
         res[bad] = pd.NA
@@ -378,7 +382,7 @@ class Cleaner:
             values = data[found[field_]]
             kinds = unique_map(values, lambda v: pii_kind(v, allow) if isinstance(v, str)
                                else pii_number(v))
-            flagged = np.fromiter((bool(k) for k in kinds), dtype=bool, count=len(kinds))
+            flagged = kinds.astype(bool)
             for idx, kind in zip(values.index[flagged], kinds[flagged]):
                 if kind:
                     self.problem(t.file, t.sheet, rows[idx], found[field_],
@@ -432,11 +436,8 @@ class Cleaner:
                 return (False, None, False)
             shown = v if isinstance(v, (str, bool)) else normalize_key(v)
             return (True, table[key], not (isinstance(v, bool) or shown in exact))
-        dec = unique_map(values, decide)
-        known = np.fromiter((d[0] for d in dec), dtype=bool, count=len(dec))
-        mapped = np.fromiter((d[2] for d in dec), dtype=bool, count=len(dec))
-        res = np.empty(len(dec), dtype=object)
-        res[:] = [d[1] for d in dec]
+        known, res, mapped = unique_fields(values, decide, 3)
+        known, mapped = known.astype(bool), mapped.astype(bool)
         for idx, v in values[~known].items():
             self.problem(t.file, t.sheet, rows[idx], col, "" if _blank(v) else v,
                          f"unknown_code: allowed {field_} codes are "
@@ -457,7 +458,7 @@ class Cleaner:
             except NumberParseError:
                 return None
         res = unique_map(values, one)
-        bad = np.fromiter((x is None for x in res), dtype=bool, count=len(res))
+        bad = is_none(res)
         for idx, v in values[bad].items():
             self.problem(t.file, t.sheet, rows[idx], col, v, f"not_an_integer_{what}")
         res[bad] = pd.NA
@@ -468,7 +469,8 @@ class Cleaner:
         """Keys that differ only by letter case / leading zeros when no `keys:` rule says how
         to treat them stop the build; distinct raw keys merged by the rule are flagged."""
         rule = self.cfg.keys
-        live = df[df["_key"].notna()].copy()
+        cols = ["_file", "_sheet", "_row", "_t", "producer_id", "round", "_key", "_key_raw"]
+        live = df.loc[df["_key"].notna(), cols]  # the columns the step reads, not the whole row
         live["_folded"] = unique_map(live["_key"], lambda k: fold_key(k, rule))
         first, second = _first_differing(live, "_folded", "_key")
         if len(second):
@@ -521,7 +523,8 @@ class Cleaner:
 
     def consistency_step(self, df: pd.DataFrame, excluded: pd.Series) -> None:
         """A producer's sex, network and member status should not change across rounds."""
-        live = df[~excluded & df["producer_id"].notna()].sort_values("round", kind="stable")
+        cols = ["_file", "_sheet", "_row", "producer_id", "round", "sex", "member", "network_id"]
+        live = df.loc[~excluded & df["producer_id"].notna(), cols].sort_values("round", kind="stable")
         for field_ in ("sex", "member", "network_id"):
             sub = live[live[field_].notna()]
             first, other = _first_differing(sub, "producer_id", field_)
@@ -556,18 +559,15 @@ class Cleaner:
                 return (False, False, spelling[key], "network_spelling")
             return (False, False, None, "unknown")
         n = len(df)
-        dec = unique_map(df["network_raw"], decide)
-        blank = np.fromiter((d[0] for d in dec), dtype=bool, count=n)
-        token = np.fromiter((d[1] for d in dec), dtype=bool, count=n)
-        nid = _objects([d[2] for d in dec])
-        how = _objects([d[3] for d in dec])
+        blank, token, nid, how = unique_fields(df["network_raw"], decide, 4)
+        blank, token = blank.astype(bool), token.astype(bool)
         member = unique_map(df["member"], lambda m: 1 if m is True else (0 if m is False else -1))
         member = member.astype(int)
         comp, memb = member == 0, member == 1
         nid[~memb] = None
-        has_nid = np.fromiter((x is not None for x in nid), dtype=bool, count=n)
+        has_nid = ~is_none(nid)
         chain = df["chain"].to_numpy(dtype=object)
-        has_chain = np.fromiter((c is not None for c in chain), dtype=bool, count=n)
+        has_chain = ~is_none(chain)
         net_chain = np.full(n, None, dtype=object)
         net_chain[has_nid] = self.networks["chain"].reindex(nid[has_nid]).to_numpy(dtype=object)
         chain_bad = memb & has_nid & has_chain & (net_chain != chain)
@@ -923,8 +923,11 @@ def clean_tables(tables: list[RawTable], cfg: SurveyConfig, networks: pd.DataFra
     broken = {(p.file, p.sheet, p.row) for p in c.problems if p.rule.startswith(LINE_RULES)}
     # a producer-round with every outcome blank was not interviewed: excluded and logged, its
     # other cells (often blank too) are not checked
-    where = pd.Series(list(zip(df["_file"], df["_sheet"], df["_row"])), index=df.index, dtype=object)
-    absent = df["_not_interviewed"].astype(bool) & ~(where.isin(broken) if broken else False)
+    absent = df["_not_interviewed"].astype(bool)
+    if broken:
+        where = pd.Series(list(zip(df["_file"], df["_sheet"], df["_row"])), index=df.index,
+                          dtype=object)
+        absent &= ~where.isin(broken)
     hit = absent.to_numpy(dtype=bool)
     c.note_many(df["_file"].to_numpy(dtype=object)[hit], df["_sheet"].to_numpy(dtype=object)[hit],
                 df["_row"].to_numpy(dtype=object)[hit], df["producer_id"].to_numpy(dtype=object)[hit],

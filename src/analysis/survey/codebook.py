@@ -67,7 +67,9 @@ def _values(s: pd.Series) -> str:
         return ""
     if pd.api.types.is_bool_dtype(s) or s.dtype == object or str(s.dtype).startswith("str") \
             or pd.api.types.is_string_dtype(s):
-        vals = sorted({str(x) for x in v})
+        from analysis.survey.parse import unique_map  # str() once per distinct cell
+
+        vals = sorted(set(unique_map(v, str).tolist()))
         if len(vals) > 12:
             return f"{len(vals)} values: " + ", ".join(vals[:12]) + ", ..."
         return ", ".join(vals)

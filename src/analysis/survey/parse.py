@@ -26,6 +26,7 @@ build stops naming the file, the column and the two readings.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -191,51 +192,74 @@ def parse_number(value, decimal: str = ".", thousands: str | None = None) -> flo
 
 
 
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+
+
 def unique_map(values, func) -> np.ndarray:
     """``[func(v) for v in values]`` as an object array, calling ``func`` once per distinct
     value. Values are grouped by exact type first (True, 1 and 1.0 stay apart; floats by their
     bits, so -0.0 and 0.0 stay apart), so the result is the same as the per-cell loop."""
+    codes, uniq = factorize_exact(values)
+    return _objects([func(u) for u in uniq])[codes]
+
+
+def unique_fields(values, func, k: int) -> list[np.ndarray]:
+    """For a ``func`` returning a k-tuple: the k object arrays ``[func(v)[j] for v in values]``,
+    calling ``func`` once per distinct value (as :func:`unique_map`)."""
+    codes, uniq = factorize_exact(values)
+    res = [func(u) for u in uniq]
+    return [_objects([r[j] for r in res])[codes] for j in range(k)]
+
+
+_IS = np.frompyfunc(operator.is_, 2, 1)
+
+
+def is_none(values) -> np.ndarray:
+    """``[v is None for v in values]`` as a bool array (the identity test in numpy's loop)."""
+    return _IS(np.asarray(values, dtype=object), None).astype(bool)
+
+
+def factorize_exact(values) -> tuple[np.ndarray, list]:
+    """(codes, distinct values) with ``values[i]`` equal to (and of the same type as)
+    ``uniq[codes[i]]``, as iterating ``values`` gives them; distinct values grouped by type, in
+    order of first appearance within a type (an unhashable cell is its own value)."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype) and len(values):
         # text column: every cell is a str or the dtype's missing value (as iteration gives it)
         codes, uniq = pd.factorize(values, use_na_sentinel=True)
-        res = _objects([func(u) for u in uniq] + [func(values.dtype.na_value)])
-        return res[codes]  # code -1 picks the last entry, the missing value's result
+        uniq = list(uniq) + [values.dtype.na_value]
+        return np.where(codes < 0, len(uniq) - 1, codes), uniq  # -1: the missing value
     if isinstance(values, pd.Series) and values.dtype == np.float64 and len(values):
         codes, bits = pd.factorize(values.to_numpy().view("int64"))
-        return _objects([func(x) for x in np.asarray(bits, dtype="int64").view("float64").tolist()])[codes]
+        return codes, np.asarray(bits, dtype="int64").view("float64").tolist()
     arr = np.asarray(values.array if isinstance(values, pd.Series) else values, dtype=object)
-    out = np.empty(len(arr), dtype=object)
     if not len(arr):
-        return out
+        return np.zeros(0, dtype=np.intp), []
     if pd.api.types.infer_dtype(arr, skipna=False) == "string":  # every cell a str: one group
         codes, uniq = pd.factorize(arr)
-        return _objects([func(u) for u in uniq])[codes]
-    kinds = [type(v) for v in arr]
-    tcodes, _ = pd.factorize(np.fromiter(map(id, kinds), dtype=np.int64, count=len(arr)))
-    first = np.unique(tcodes, return_index=True)[1]
-    for code, at in enumerate(first):
-        typ = kinds[at]
+        return codes, list(uniq)
+    # cells grouped by exact type, groups in order of first appearance (type() in numpy's loop)
+    tcodes, types = pd.factorize(_TYPE_OF(arr).astype(object), use_na_sentinel=False)
+    out = np.empty(len(arr), dtype=np.intp)
+    uniq: list = []
+    for code, typ in enumerate(types):
         pos = np.flatnonzero(tcodes == code)
         sub = arr[pos]
         if typ is type(None) or typ is type(pd.NA) or typ is type(pd.NaT):
-            one = np.empty(len(pos), dtype=object)
-            one.fill(func(sub[0]))  # one value: None, pd.NA or pd.NaT
-            out[pos] = one
-            continue
-        if typ is float or typ is np.float64:
+            codes, group = np.zeros(len(pos), dtype=np.intp), [sub[0]]  # one value
+        elif typ is float or typ is np.float64:
             codes, bits = pd.factorize(sub.astype("float64").view("int64"))
-            uniq = [typ(x) for x in np.asarray(bits, dtype="int64").view("float64").tolist()]
+            group = [typ(x) for x in np.asarray(bits, dtype="int64").view("float64").tolist()]
         elif typ is str or typ in (int, bool) or getattr(typ, "__hash__", None) is not None:
             try:
-                codes, uniq = pd.factorize(sub, use_na_sentinel=False)
-            except TypeError:
-                out[pos] = _objects([func(v) for v in sub])
-                continue
+                codes, group = pd.factorize(sub, use_na_sentinel=False)
+                group = list(group)
+            except TypeError:  # unhashable cells: each its own value
+                codes, group = np.arange(len(pos)), list(sub)
         else:
-            out[pos] = _objects([func(v) for v in sub])
-            continue
-        out[pos] = _objects([func(v) for v in uniq])[codes]
-    return out
+            codes, group = np.arange(len(pos)), list(sub)
+        out[pos] = codes + len(uniq)
+        uniq.extend(group)
+    return out, uniq
 
 
 def _objects(items: list) -> np.ndarray:
@@ -249,14 +273,25 @@ def _objects(items: list) -> np.ndarray:
 def parse_series(values: pd.Series, decimal: str = ".",
                  thousands: str | None = None) -> tuple[pd.Series, dict]:
     """Parse a column; return (float Series, {index: raw value} of cells that failed).
-    Same result as :func:`parse_number` cell by cell: plain numbers in the column's decimal
-    mark are converted in one step, every other distinct value once through parse_number."""
+    Same result as :func:`parse_number` cell by cell: each distinct cell is read once
+    (:func:`factorize_exact`); plain numbers in the column's decimal mark are converted in one
+    step, every other distinct value through parse_number."""
     if decimal not in (".", ","):
         raise ValueError(f"decimal must be '.' or ',', got {decimal!r}")
-    arr = np.asarray(values.array, dtype=object)
+    if not len(values):
+        return pd.Series(np.full(0, np.nan), index=values.index, dtype="float64"), {}
+    codes, uniq = factorize_exact(values)
+    out_u, bad_u = _parse_distinct(_objects(uniq), decimal, thousands)
+    out = out_u[codes]
+    bad = np.flatnonzero(bad_u[codes])
+    arr = np.asarray(values.array, dtype=object) if len(bad) else None
+    failed = dict(zip(values.index[bad], arr[bad])) if len(bad) else {}
+    return pd.Series(out, index=values.index, dtype="float64"), failed
+
+
+def _parse_distinct(arr: np.ndarray, decimal: str, thousands: str | None):
+    """(floats, failed mask) of the cells of ``arr`` (one object array), cell by cell."""
     out = np.full(len(arr), np.nan)
-    if not len(arr):
-        return pd.Series(out, index=values.index, dtype="float64"), {}
     s = pd.Series(arr, dtype=object)
     is_str = s.map(type).to_numpy() == str
     plain = np.zeros(len(arr), dtype=bool)
@@ -271,17 +306,17 @@ def parse_series(values: pd.Series, decimal: str = ".",
             txt = txt.str.replace(",", ".", regex=False)
         out[idx] = np.asarray(txt.to_numpy(dtype=object), dtype=object).astype("float64")
     rest = np.flatnonzero(~plain)
-    failed = {}
+    failed = np.zeros(len(arr), dtype=bool)
     if len(rest):
         def one(v):
             try:
                 return parse_number(v, decimal, thousands)
             except NumberParseError:
                 return None
-        res = unique_map(arr[rest], one)
-        bad = np.fromiter((r is None for r in res), dtype=bool, count=len(res))
+        res = np.empty(len(rest), dtype=object)
+        res[:] = [one(v) for v in arr[rest]]
+        bad = is_none(res)
         res[bad] = math.nan
         out[rest] = res.astype("float64")
-        labels = values.index[rest[bad]]
-        failed = dict(zip(labels, arr[rest[bad]]))
-    return pd.Series(out, index=values.index, dtype="float64"), failed
+        failed[rest[bad]] = True
+    return out, failed

@@ -60,7 +60,7 @@ def build(config_path) -> CleanResult:
     problems = _dedupe(problems)
     if problems:
         raise SurveyValidationError(problems)
-    panel = kept[PANEL_COLUMNS].copy()
+    panel = kept[PANEL_COLUMNS]  # copy-on-write: a selection, edited without touching kept
     panel["member"] = panel["member"].astype(bool)
     panel = panel.sort_values(["producer_id", "round"]).reset_index(drop=True)
     design = design_problems(panel, display_path(cfg.path), cfg.columns.get("member"))

@@ -110,15 +110,24 @@ def normalize_key(key) -> str:
     return str(key).strip()
 
 
-def pseudonymize(keys: pd.Series, secret: str) -> pd.Series:
-    """HMAC-SHA256 of each key with ``secret`` -> 'P' + first 12 hex characters."""
+def pseudonymizer(secret: str):
+    """The function key -> 'P' + first 12 hex characters of HMAC-SHA256(secret, key)."""
     if not secret:
         raise ValueError("pseudonym secret is empty")
-    k = secret.encode("utf-8")
+    keyed = hmac.new(secret.encode("utf-8"), digestmod=hashlib.sha256)  # key pads made once
+
+    def one(v):
+        h = keyed.copy()
+        h.update(normalize_key(v).encode("utf-8"))
+        return "P" + h.hexdigest()[:12]
+    return one
+
+
+def pseudonymize(keys: pd.Series, secret: str) -> pd.Series:
+    """HMAC-SHA256 of each key with ``secret`` -> 'P' + first 12 hex characters."""
+    one = pseudonymizer(secret)
     from analysis.survey.parse import unique_map  # once per distinct key
-    return pd.Series(unique_map(keys, lambda v: "P" + hmac.new(
-        k, normalize_key(v).encode("utf-8"), hashlib.sha256).hexdigest()[:12]),
-        index=keys.index, dtype=object)
+    return pd.Series(unique_map(keys, one), index=keys.index, dtype=object)
 
 
 def load_secret(cfg: SurveyConfig, secret_file: Path | None = None) -> str:
@@ -162,8 +171,15 @@ def drop_pii(df: pd.DataFrame, cfg: SurveyConfig) -> pd.DataFrame:
 NAME_COLUMNS = ("file", "sheet")  # file/sheet names: a date in them is not a DNI
 
 
+# what a DNI, a mobile number or an e-mail cannot lack (DNI_CELL, MOBILE_CELL, EMAIL_CELL
+# without their borders): one search rules most cells out before pii_kind's four
+_PII_HINT = re.compile(r"\d{8}|9\d{2}[ -]?\d{3}[ -]?\d{3}|@")
+
+
 def _cell_kind(col, v) -> str | None:
     if isinstance(v, str):
+        if col not in NAME_COLUMNS and not _PII_HINT.search(v):
+            return None  # pii_kind: None, or a personal name, which is not reported here
         kind = name_pii_kind(v) if col in NAME_COLUMNS else pii_kind(v)
         return None if kind is None or kind.startswith("personal name") else kind
     return pii_number(v)

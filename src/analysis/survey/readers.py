@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.paths import ROOT
@@ -189,7 +190,7 @@ def _read_csv(spec: FileSpec, hint=None) -> list[RawTable]:
         except UnicodeDecodeError:
             text, enc = raw.decode("latin-1"), "latin-1"
         notes.append(f"encoding detected: {enc}")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first = _first_nonblank_line(text)
     sep = spec.sep
     if sep is None:
         sep = ";" if first.count(";") > first.count(",") else ","
@@ -201,16 +202,119 @@ def _read_csv(spec: FileSpec, hint=None) -> list[RawTable]:
     if spec.decimal is None:
         notes.append(f"decimal mark assumed: {decimal!r}" if sep == "," else
                      "decimal mark: from each column's values (not declared)")
+    ragged: list[Problem] = []
+    fast = _fast_csv_frame(spec.path, text, sep, hint)
+    if fast is not None:
+        data, rows = fast
+    else:  # quotes, ragged lines, title rows...: the csv module, record by record
+        data, rows = _csv_module_frame(spec.path, text, sep, hint, ragged)
+    return [RawTable(display_path(spec.path), None, data, rows, spec, spec.round, spec.year,
+                     decimal, notes, problems=ragged, decimal_declared=known,
+                     thousands=spec.thousands, format="csv")]
+
+
+def _csv_module_frame(path, text: str, sep: str, hint, ragged: list) -> tuple[pd.DataFrame, list[int]]:
+    """``_frame`` of the records ``csv.reader`` reads from ``text`` (row = first line of each)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     records, start = [], 1
     for rec in reader:
         records.append((start, rec))
         start = reader.line_num + 1
-    ragged: list[Problem] = []
-    data, rows = _frame(spec.path, None, records, hint, ragged)
-    return [RawTable(display_path(spec.path), None, data, rows, spec, spec.round, spec.year,
-                     decimal, notes, problems=ragged, decimal_declared=known,
-                     thousands=spec.thousands, format="csv")]
+    return _frame(path, None, records, hint, ragged)
+
+
+def _first_nonblank_line(text: str) -> str:
+    """``next((ln for ln in text.splitlines() if ln.strip()), "")`` without splitting the whole
+    text: growing prefixes, trusting only the lines a prefix holds completely."""
+    size = 1 << 16
+    while True:
+        head = text[:size]
+        lines = head.splitlines()
+        whole = size >= len(text)
+        for ln in lines if whole else lines[:-1]:
+            if ln.strip():
+                return ln
+        if whole:
+            return ""
+        size *= 8
+
+
+HEADER_SCAN = 200  # records searched one by one for the header before the vectorized search
+
+
+def _fast_csv_frame(path, text: str, sep: str, hint) -> tuple[pd.DataFrame, list[int]] | None:
+    """What ``_frame`` makes of ``csv.reader(text)``, read by pandas' C parser, for the common
+    delivery: no quote character, NUL or lone CR, and every non-empty line with the same number
+    (>= 2) of fields. There each line is one record (row number = line number) split at ``sep``,
+    which is what the csv module does. None for any other text (the caller uses the csv
+    module)."""
+    if (len(sep) != 1 or ord(sep) >= 0x80 or sep in '"\r\n' or '"' in text or "\x00" in text
+            or text.startswith("\ufeff") or text.count("\r") != text.count("\r\n")):
+        return None
+    try:
+        raw = text.replace("\r\n", "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.append(np.flatnonzero(buf == 10), len(buf))          # line i: [starts[i], ends[i])
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    filled = ends > starts                                          # csv gives [] for an empty line
+    if not filled.any():
+        return None
+    seps = np.flatnonzero(buf == ord(sep))
+    fields = (np.searchsorted(seps, ends[filled]) - np.searchsorted(seps, starts[filled])) + 1
+    del seps
+    width = int(fields[0])
+    if width < 2 or (fields != width).any():
+        return None
+    try:
+        frame = pd.read_csv(io.BytesIO(raw), sep=sep, header=None, dtype=object, na_filter=False,
+                            keep_default_na=False, quoting=csv.QUOTE_NONE, skip_blank_lines=True,
+                            encoding="utf-8", engine="c", low_memory=False)
+    except Exception:  # noqa: BLE001 -- any surprise: the csv module decides
+        return None
+    line_no = np.flatnonzero(filled) + 1
+    if frame.shape != (len(line_no), width):
+        return None
+    from analysis.survey.parse import unique_map
+
+    maybe = np.arange(len(frame))                   # _frame skips records whose cells are all blank
+    for c in frame.columns:
+        if not len(maybe):
+            break
+        maybe = maybe[unique_map(frame[c].iloc[maybe], _blank).astype(bool)]
+    keep = np.ones(len(line_no), dtype=bool)
+    keep[maybe] = False
+    if not keep.any():
+        _fail(path, None, "empty_file: no header and no data rows")
+    recs = np.flatnonzero(keep)
+    start = 0
+    if hint:
+        wanted = {_norm(h) for h in hint}
+        is_header = lambda r: any(not _blank(v) and _norm(v) in wanted for v in r)  # noqa: E731
+        head = next((i for i, p in enumerate(recs[:HEADER_SCAN]) if is_header(frame.iloc[p])), None)
+        if head is None and len(recs) > HEADER_SCAN:
+            sub = frame.iloc[recs]
+            hit = np.zeros(len(recs), dtype=bool)
+            for c in sub.columns:
+                hit |= unique_map(sub[c], lambda v: not _blank(v) and _norm(v) in wanted).astype(bool)
+            head = int(np.argmax(hit)) if hit.any() else None
+        start = head or 0
+    header = frame.iloc[recs[start]].tolist()
+    names = [str(h).strip() if not _blank(h) else f"<blank column {i + 1}>" for i, h in enumerate(header)]
+    seen = set()
+    for n in names:
+        if n in seen:
+            _fail(path, None, "duplicate_column_name", value=n, column=n)
+        seen.add(n)
+    body = recs[start + 1:]
+    if not len(body):
+        _fail(path, None, "empty_file: header but no data rows")
+    data = frame.iloc[body] if len(body) < len(frame) else frame
+    data = data.set_axis(names, axis=1).reset_index(drop=True)
+    return data, line_no[body].tolist()
 
 
 def _read_xlsx(spec: FileSpec, hint=None) -> list[RawTable]:

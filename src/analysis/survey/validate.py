@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.survey.parse import unique_map
@@ -52,13 +53,22 @@ STRING_COLUMNS = ("producer_id", "network_id", "cluster_id", "sector", "chain", 
 
 def typed(df: pd.DataFrame) -> pd.DataFrame:
     """Cast the cleaned frame to the panel dtypes (nullable, so failed cells stay visible)."""
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the replaced columns leave df as it is
     for c in STRING_COLUMNS:
-        out[c] = pd.Series(unique_map(out[c], lambda v: None if v is None or v is pd.NA or (
-            isinstance(v, float) and v != v) else str(v)), index=out.index, dtype="string")
+        out[c] = pd.Series(_as_text(out[c]), index=out.index, dtype="string")
     out["member"] = pd.Series(unique_map(out["member"], lambda v: v if isinstance(v, bool)
                                          else None), index=out.index, dtype="boolean")
     return out
+
+
+def _as_text(s: pd.Series):
+    """Each cell as text, None for None / NA / NaN: a column of text and missing cells is
+    passed to the string dtype as it is (same result), any other through str() per value."""
+    arr = np.asarray(s.array, dtype=object)
+    if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+        return arr
+    return unique_map(s, lambda v: None if v is None or v is pd.NA or (
+        isinstance(v, float) and v != v) else str(v))
 
 
 def panel_problems(df: pd.DataFrame) -> list[Problem]:
