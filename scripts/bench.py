@@ -15,7 +15,9 @@ Measured in one run, on this machine:
      rows (scripts/make_big_delivery.py; `--clean-sizes` with no sizes skips it): median wall
      time and peak memory of a fresh process over `--clean-repeats` runs (about 2 minutes);
   8. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
-     cluster bootstrap (999 draws), time and peak memory, each in a fresh process.
+     cluster bootstrap (999 draws), time and peak memory, each in a fresh process;
+  9. the command line: `redes --help` and `redes effects --help` in a fresh process (median of 5;
+     the commands import their stage only when they run, so the help needs no pandas).
 The build part rewrites reports/ and data/processed/ in place (it is the real build).
 `--skip-build` keeps the fan-out rows (on the data/processed there is), so `--skip-build --sizes`
 (no sizes) runs them alone; `--skip-fanout` leaves them out. The machine may be shared: the
@@ -39,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 TARGETS = {"full_over_floor": 2.5, "noop_s": 1.0, "clustered_1e6_s": 10.0, "clustered_1e6_gb": 4.0,
            "wild_1e6_s": 60.0,
-           "cleaning_1e6_s": 15.0, "cleaning_1e6_gb": 2.0}
+           "cleaning_1e6_s": 15.0, "cleaning_1e6_gb": 2.0, "cli_help_s": 1.0}
 
 
 def sh(cmd: str, env: dict | None = None) -> float:
@@ -65,6 +67,13 @@ def floor_seconds(runs: int = 3) -> float:
         times = [sh(f"{PY} -m papermill -k redes-laredo --no-progress-bar {src} {Path(tmp) / 'out.ipynb'}")
                  for _ in range(runs)]
     return statistics.median(times)
+
+
+def cli_help_seconds(runs: int = 5) -> dict[str, float]:
+    """Median wall time of `redes --help` and `redes effects --help` (fresh processes)."""
+    redes = Path(PY).with_name("redes")
+    return {" ".join(args): statistics.median(sh(f"{redes} {' '.join(args)} --help") for _ in range(runs))
+            for args in ([], ["effects"])}
 
 
 def read_timings(since: float) -> list[dict]:
@@ -251,6 +260,10 @@ def main() -> None:
     args = parser.parse_args()
 
     print("Benchmark on", os.uname().nodename, f"({os.cpu_count()} cores)")
+    print("\n| command line | seconds | target |\n|---|---|---|")
+    for command, secs in cli_help_seconds().items():
+        ok = "met" if secs < TARGETS["cli_help_s"] else "MISSED"
+        print(f"| `redes {command + ' ' if command else ''}--help` (fresh process, median of 5) | {secs:.2f} | < 1 s ({ok}) |")
     fanout = None
     if not args.skip_build:
         b = build_benchmark()

@@ -1,6 +1,6 @@
 """Run a notebook with papermill and render it to HTML and PDF, atomically.
 
-Used by the Makefile, one call per report::
+Used by the Makefile, one call per report (the same as ``redes build NOTEBOOK ...``)::
 
     python -m analysis.build run notebooks/report_main.ipynb \
         --executed build/report_main.ipynb --html reports/informe.html --pdf reports/informe.pdf \
@@ -13,7 +13,6 @@ the same folder and moved into place only when the whole step succeeded.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -24,7 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from analysis import paths
-from analysis.reproducible import pin_build_date
 
 KERNEL = "redes-laredo"
 
@@ -206,69 +204,12 @@ def describe(timings: dict) -> str:
     return ", ".join(parts)
 
 
-def _parse_params(pairs: list[list[str]] | None) -> dict:
-    params = {}
-    for key, value in pairs or []:
-        params[key] = value
-    return params
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.build", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="execute one notebook and render it")
-    r.add_argument("notebook", type=Path)
-    r.add_argument("--executed", type=Path, required=True)
-    r.add_argument("--html", type=Path)
-    r.add_argument("--pdf", type=Path)
-    r.add_argument("--title", default="")
-    r.add_argument("--subtitle", default="")
-    r.add_argument("--title-key", help="i18n key of the title (in --lang), instead of --title")
-    r.add_argument("--subtitle-key", help="i18n key of the subtitle (in --lang), instead of --subtitle")
-    r.add_argument("--lang", default="es")
-    r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
-    r.add_argument("--reports-dir", type=Path, default=None,
-                   help="folder the notebook writes its exports to (default: reports/)")
-    r.add_argument("--processed-dir", type=Path, default=None,
-                   help="folder of the processed data (default: data/processed)")
-    r.add_argument("--no-render", action="store_true", help="execute only (pipeline steps)")
-    r.add_argument("--progress", action=argparse.BooleanOptionalAction,
-                   default=os.environ.get("REDES_PROGRESS", "0") == "1",
-                   help="papermill's per-cell progress bar (default off: parallel make jobs would "
-                        "interleave their bars; one line per step is printed instead; "
-                        "REDES_PROGRESS=1 turns it on)")
-    args = parser.parse_args(argv)
+    """``python -m analysis.build run ARGS`` = ``redes build ARGS`` (what the Makefile calls)."""
+    from analysis.cli import alias
 
-    params = _parse_params(args.parameter)
-    if args.title_key or args.subtitle_key:
-        from analysis.labels import t
-
-        args.title = t(args.title_key, args.lang) if args.title_key else args.title
-        args.subtitle = t(args.subtitle_key, args.lang) if args.subtitle_key else args.subtitle
-    pin_build_date()  # inherited by the kernel: every output carries the commit's date, not now
-    if args.processed_dir is not None:
-        params.setdefault("processed_dir", str(args.processed_dir.resolve()))
-    try:
-        if args.no_render:
-            secs = execute(args.notebook, args.executed,
-                           {**default_parameters(args.lang, args.reports_dir), **params},
-                           progress=args.progress)
-            log_timings(args.executed, {"papermill": secs})
-            print(f"[build] {args.notebook.name}: papermill {secs:.1f} s", file=sys.stderr)
-        else:
-            t = run(args.notebook, args.executed, args.html, args.pdf, args.title, args.subtitle,
-                    params, args.lang, progress=args.progress, reports_dir=args.reports_dir)
-            print(f"[build] {args.notebook.name}: {describe(t)}", file=sys.stderr)
-    except UserFacingError as exc:
-        # a newline first: papermill's progress bar may stop mid-line when a cell fails
-        print("\n" + user_error_text(exc), file=sys.stderr)
-        return 2
-    except Exception as exc:  # a bug, not a data problem: the last error line, details in the log
-        log = write_error_log(args.executed, f"{type(exc).__name__}: {exc}")
-        print(f"\n[build] internal error in {args.notebook.name}: {error_summary(exc)}\n"
-              f"(full log: {paths.display(log)}; reports/ was not changed)", file=sys.stderr)
-        return 1
-    return 0
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return alias("build", argv[1:] if argv[:1] == ["run"] else argv)
 
 
 if __name__ == "__main__":

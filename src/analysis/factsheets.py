@@ -10,7 +10,6 @@ edition: ``<reports>/en/factsheets/factsheet_<unit>.*``).
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -19,9 +18,8 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.build import describe
-from analysis.executor import BACKENDS, FanOutError, Task, fan_out
+from analysis.executor import Task, fan_out
 from analysis.labels import export_name
-from analysis.reproducible import pin_build_date
 
 NOTEBOOK = paths.ROOT / "notebooks" / "factsheet.ipynb"
 CHAINS = ("mango", "lacteos")
@@ -168,48 +166,10 @@ def build_one(unit_id: str, lang: str = "es", config: str | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.factsheets")
-    parser.add_argument("--unit", help="build only this network_id or chain (mango, lacteos)")
-    parser.add_argument("--list", action="store_true", help="print the unit ids and exit")
-    parser.add_argument("--jobs", type=int, default=2,
-                        help="local processes, or workers of the Dask LocalCluster (default 2)")
-    parser.add_argument("--executor", choices=BACKENDS, default="local",
-                        help="fan-out backend: local processes (default) or dask")
-    parser.add_argument("--scheduler", default=None,
-                        help="with --executor dask: address of a running scheduler (tcp://host:8786); "
-                             "default: a LocalCluster of --jobs workers on this machine")
-    parser.add_argument("--lang", default="es")
-    parser.add_argument("--config", default=None)
-    parser.add_argument("--build-dir", type=Path, default=None,
-                        help="executed notebooks go here (default: build/fichas)")
-    parser.add_argument("--processed-dir", type=Path, default=None,
-                        help="folder of the processed data (default: data/processed)")
-    parser.add_argument("--reports-dir", type=Path, default=None,
-                        help="factsheets go to <reports-dir>/fichas (English: factsheets; default: reports/)")
-    args = parser.parse_args(argv)
-    if args.scheduler and args.executor != "dask":
-        parser.error("--scheduler needs --executor dask")
-    out_dir = Path(args.reports_dir) / export_name("factsheets", args.lang) if args.reports_dir else None
-    pin_build_date()  # sent with every task: byte-identical outputs for one commit on any worker
-    try:
-        if args.list:
-            print("\n".join(u["unit_id"] for u in units()))
-        elif args.unit:
-            build_one(args.unit, args.lang, args.config, out_dir=out_dir, build_dir=args.build_dir,
-                      processed_dir=args.processed_dir)
-        else:
-            build_all(args.jobs, args.lang, args.config, out_dir=out_dir, build_dir=args.build_dir,
-                      processed_dir=args.processed_dir, executor=args.executor, scheduler=args.scheduler)
-    except FanOutError as exc:  # every failed factsheet by unit, with its error's message
-        print(f"[factsheets] ERROR: {exc}", file=sys.stderr)
-        return 1
-    except (RuntimeError, KeyError, OSError) as exc:
-        print(f"[factsheets] ERROR: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # papermill/render errors name the failing cell or file
-        print(f"[factsheets] ERROR in {args.unit or 'factsheets'}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    """``python -m analysis.factsheets ARGS`` = ``redes factsheets ARGS`` (what the Makefile calls)."""
+    from analysis.cli import alias
+
+    return alias("factsheets", argv)
 
 
 if __name__ == "__main__":

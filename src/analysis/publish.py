@@ -14,7 +14,6 @@ interrupt, ``reports/`` is left exactly as it was.
 
 from __future__ import annotations
 
-import argparse
 import filecmp
 import os
 import shutil
@@ -24,7 +23,6 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.build import public_mode
-from analysis.buildlock import BuildLock, remove_temp_files, run_child
 
 KEEP = {".gitkeep", "README.md"}  # tracked files of reports/ that no build writes
 
@@ -114,34 +112,10 @@ def write_manifest(path: Path, folders: dict[str, Path]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[argv.index("--") + 1:] if "--" in argv else []
-    own = argv[:argv.index("--")] if "--" in argv else argv
-    ap = argparse.ArgumentParser(prog="python -m analysis.publish", description=__doc__.splitlines()[0])
-    ap.add_argument("--stage", type=Path, default=paths.STAGE, help="folder the build writes to (default: build/stage)")
-    ap.add_argument("--to", type=Path, default=paths.REPORTS, help="published folder (default: reports)")
-    ap.add_argument("--lock", type=Path, default=paths.BUILD / "report.lock", help="lock file (default: build/report.lock)")
-    ap.add_argument("--manifest", type=Path, default=None,
-                    help="after publishing, write this manifest.json of every published and processed "
-                         "file with its sha256 (make report: data/processed/manifest.json)")
-    ap.add_argument("--processed-dir", type=Path, default=paths.DATA_PROCESSED,
-                    help="processed folder listed in the manifest (default: data/processed)")
-    args = ap.parse_args(own)
-    args.stage.mkdir(parents=True, exist_ok=True)
-    with BuildLock(args.lock):
-        remove_temp_files(args.stage)  # left by an interrupted build; no build is running now
-        if command:
-            rc = run_child(command)
-            remove_temp_files(args.stage)
-            if rc != 0:
-                print(f"[report] build failed: {paths.display(args.to)}/ was not changed "
-                      "(it still holds the last complete build)", file=sys.stderr)
-                return 2 if rc > 0 else 128 - rc
-        print(mirror(args.stage, args.to).line(args.to), file=sys.stderr)
-        if args.manifest is not None:
-            n = write_manifest(args.manifest, {"reports": args.to, "data/processed": args.processed_dir})
-            print(f"[publish] {paths.display(args.manifest)}: sha256 of {n} file(s)", file=sys.stderr)
-    return 0
+    """``python -m analysis.publish ARGS [-- COMMAND]`` = ``redes publish ...`` (make report)."""
+    from analysis.cli import alias
+
+    return alias("publish", argv)
 
 
 if __name__ == "__main__":

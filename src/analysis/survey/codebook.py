@@ -14,7 +14,6 @@ a delivery (issue 12).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import math
 import sys
@@ -449,27 +448,10 @@ def _int(v):
 
 
 def main(argv=None) -> int:
-    from analysis.survey.errors import SurveyValidationError
+    """``python -m analysis.survey.codebook template ...`` = ``redes codebook template ...``."""
+    from analysis.cli import alias
 
-    ap = argparse.ArgumentParser(prog="redes codebook", description="Excel codebooks of a survey "
-                                 "delivery: `template` writes one to fill; `make report "
-                                 "DATA=codebook.xlsx` applies it.")
-    sub = ap.add_subparsers(dest="what", required=True)
-    p = sub.add_parser("template", help="write a codebook template listing every column of DATA")
-    p.add_argument("data", type=Path, help="the delivered workbook (.xlsx) or CSV file")
-    p.add_argument("-o", "--output", type=Path, required=True, help="codebook to write (.xlsx)")
-    args = ap.parse_args(argv)
-    if not args.data.is_file() or args.data.suffix.lower() not in (".xlsx", ".csv"):
-        print(f"error: {args.data}: give an existing .xlsx workbook or .csv file", file=sys.stderr)
-        return 2
-    try:
-        out = write_template(args.data, args.output)
-    except SurveyValidationError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    print(f"{out}: codebook template; fill 'canonical' (and codes/units) in sheet 'columns', the "
-          f"rounds in sheet 'sheets' and sheet 'source', then: make report DATA={out}")
-    return 0
+    return alias("codebook", argv)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ CLI: ``python -m analysis.survey.pipeline --config config/demo.yaml --processed-
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -13,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.paths import CONFIG, DATA_PROCESSED, DATA_RAW
+from analysis.paths import DATA_RAW
 from analysis.survey.clean import META, PANEL_COLUMNS, clean_tables, load_networks
 from analysis.survey.codebook import write_result_codebook
 from analysis.survey.config import load_config
 from analysis.survey.design import comparison_notices, design_problems
-from analysis.survey.errors import SurveyConfigError, SurveyValidationError
+from analysis.survey.errors import SurveyValidationError
 from analysis.survey.privacy import assert_no_pii, load_secret
 from analysis.survey.readers import display_path, read_source
 from analysis.survey.validate import panel_problems, typed
@@ -138,19 +137,10 @@ def survey_networks(processed_dir, fallback: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Clean one producer-survey source into the panel.")
-    ap.add_argument("--config", default=str(CONFIG / "demo.yaml"))
-    ap.add_argument("--processed-dir", default=str(DATA_PROCESSED))
-    args = ap.parse_args(argv)
-    try:
-        res = run(args.config, args.processed_dir)
-    except (SurveyConfigError, SurveyValidationError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    s = res.summary
-    print(f"panel: {s['rows_kept']} rows kept, {s['rows_excluded']} excluded of {s['rows_in']} "
-          f"read; {s['producers']} producers -> {Path(args.processed_dir) / 'panel.parquet'}")
-    return 0
+    """``python -m analysis.survey.pipeline ARGS`` = ``redes survey ARGS``."""
+    from analysis.cli import alias
+
+    return alias("survey", argv)
 
 
 if __name__ == "__main__":

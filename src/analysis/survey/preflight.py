@@ -9,21 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from analysis.survey.config import load_config
-from analysis.survey.errors import SurveyConfigError
-
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m analysis.survey.preflight <config.yaml>", file=sys.stderr)
-        return 2
-    try:
-        load_config(argv[0])
-    except SurveyConfigError as exc:
-        print(f"{exc}", file=sys.stderr)
-        return 2
-    return 0
+    """``python -m analysis.survey.preflight CONFIG`` = ``redes check CONFIG`` (make report)."""
+    from analysis.cli import alias
+
+    return alias("check", argv)
 
 
 if __name__ == "__main__":
