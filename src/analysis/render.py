@@ -211,16 +211,21 @@ NEAR_EMPTY = 0.12
 
 
 def _page_boxes(doc):
-    """(page number, box) of every box in the text block of every page, in document order per page."""
+    """(page number, box, id of the numbered figure or table the box belongs to, or None) of every
+    box in the text block of every page, in document order per page."""
     from weasyprint.formatting_structure import boxes
 
     for number, page in enumerate(doc.pages, start=1):
-        stack = [b for b in reversed(page._page_box.children) if not isinstance(b, boxes.MarginBox)]
+        stack = [(b, None) for b in reversed(page._page_box.children)
+                 if not isinstance(b, boxes.MarginBox)]
         while stack:
-            box = stack.pop()
-            yield number, box
+            box, figure = stack.pop()
+            element = getattr(box, "element", None)
+            if getattr(box, "element_tag", None) == "figure" and element is not None and element.get("id"):
+                figure = element.get("id")
+            yield number, box, figure
             if isinstance(box, boxes.ParentBox):
-                stack.extend(reversed(box.children))
+                stack.extend((c, figure) for c in reversed(box.children))
 
 
 def _near_empty(doc):
@@ -234,7 +239,7 @@ def _near_empty(doc):
     section_of: dict[int, str | None] = {}
     starts: set[int] = set()
     section = None
-    for number, box in _page_boxes(doc):
+    for number, box, _ in _page_boxes(doc):
         page = doc.pages[number - 1]._page_box
         element = getattr(box, "element", None)
         classes = (element.get("class") or "").split() if element is not None else []
@@ -258,21 +263,13 @@ def _separated_captions(doc):
     """(page, figure id) of figures and tables whose caption sits on a page without any of their
     image or rows (a figure or table torn from its caption)."""
     parts: dict[str, dict[int, set]] = {}
-    stack: list[tuple[object, str]] = []
-    for number, box in _page_boxes(doc):
-        while stack and not _inside(box, stack[-1][0]):
-            stack.pop()
-        element = getattr(box, "element", None)
-        tag = getattr(box, "element_tag", None)
-        if tag == "figure" and element is not None and element.get("id"):
-            stack.append((box, element.get("id")))
-            continue
-        if stack:
-            kind = {"figcaption": "caption", "img": "content", "tr": "content", "svg": "content"}.get(tag)
-            if kind:
-                parts.setdefault(stack[-1][1], {}).setdefault(number, set()).add(kind)
-    return [(page, fig) for fig, pages in parts.items() for page, kinds in sorted(pages.items())
-            if "caption" in kinds and "content" not in kinds]
+    kinds = {"figcaption": "caption", "img": "content", "tr": "content", "svg": "content"}
+    for number, box, figure in _page_boxes(doc):
+        kind = kinds.get(getattr(box, "element_tag", None))
+        if figure and kind:
+            parts.setdefault(figure, {}).setdefault(number, set()).add(kind)
+    return [(page, fig) for fig, pages in parts.items() for page, found in sorted(pages.items())
+            if "caption" in found and "content" not in found]
 
 
 def _lone_rows(doc):
@@ -280,31 +277,13 @@ def _lone_rows(doc):
     from weasyprint.formatting_structure import boxes
 
     rows: dict[str, dict[int, int]] = {}
-    current = None
-    for number, box in _page_boxes(doc):
-        element = getattr(box, "element", None)
-        if getattr(box, "element_tag", None) == "figure" and element is not None and element.get("id"):
-            current = element.get("id")
-        if isinstance(box, boxes.TableRowGroupBox) and not box.is_header and current:
+    for number, box, figure in _page_boxes(doc):
+        if figure and isinstance(box, boxes.TableRowGroupBox) and not box.is_header:
             n = sum(isinstance(c, boxes.TableRowBox) for c in box.children)
-            rows.setdefault(current, {}).setdefault(number, 0)
-            rows[current][number] += n
+            rows.setdefault(figure, {}).setdefault(number, 0)
+            rows[figure][number] += n
     return [(page, fig) for fig, pages in rows.items() if len(pages) > 1 and sum(pages.values()) > 2
             for page, n in sorted(pages.items()) if n == 1]
-
-
-def _inside(box, parent) -> bool:
-    """Whether ``box`` is a descendant of ``parent`` (same page fragment)."""
-    from weasyprint.formatting_structure import boxes
-
-    stack = [parent]
-    while stack:
-        b = stack.pop()
-        if b is box:
-            return True
-        if isinstance(b, boxes.ParentBox):
-            stack.extend(b.children)
-    return False
 
 
 def layout_problems(html: str, base_url: Path | str | None = None, name: str = "") -> list[str]:

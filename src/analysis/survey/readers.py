@@ -83,6 +83,18 @@ def _fail(path, sheet, rule, value=None, column=None, row=None):
     raise SurveyValidationError([Problem(display_path(path), sheet, row, column, value, rule)])
 
 
+def _header_names(header, path, sheet) -> list[str]:
+    """Column names of a header record (a blank one named by its position); a name given twice
+    is a delivery error."""
+    names = [str(h).strip() if not _blank(h) else f"<blank column {i + 1}>" for i, h in enumerate(header)]
+    seen = set()
+    for n in names:
+        if n in seen:
+            _fail(path, sheet, "duplicate_column_name", value=n, column=n)
+        seen.add(n)
+    return names
+
+
 def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
 
@@ -105,12 +117,7 @@ def _frame(path, sheet, records: list[tuple[int, list]], hint=None,
         start = next((i for i, (_, r) in enumerate(records)
                       if any(not _blank(v) and _norm(v) in wanted for v in r)), 0)
     (_, header), body = records[start], records[start + 1:]
-    names = [str(h).strip() if not _blank(h) else f"<blank column {i + 1}>" for i, h in enumerate(header)]
-    seen = set()
-    for n in names:
-        if n in seen:
-            _fail(path, sheet, "duplicate_column_name", value=n, column=n)
-        seen.add(n)
+    names = _header_names(header, path, sheet)
     if not body:
         _fail(path, sheet, "empty_file: header but no data rows")
     width = len(names)
@@ -303,12 +310,7 @@ def _fast_csv_frame(path, text: str, sep: str, hint) -> tuple[pd.DataFrame, list
             head = int(np.argmax(hit)) if hit.any() else None
         start = head or 0
     header = frame.iloc[recs[start]].tolist()
-    names = [str(h).strip() if not _blank(h) else f"<blank column {i + 1}>" for i, h in enumerate(header)]
-    seen = set()
-    for n in names:
-        if n in seen:
-            _fail(path, None, "duplicate_column_name", value=n, column=n)
-        seen.add(n)
+    names = _header_names(header, path, None)
     body = recs[start + 1:]
     if not len(body):
         _fail(path, None, "empty_file: header but no data rows")
