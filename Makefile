@@ -28,7 +28,7 @@ SCHEDULER ?=
 P := data/processed
 B := build
 # Reports are built into a staging folder; `make report` publishes it to reports/ only when every
-# report of the build succeeded (analysis.publish), so reports/ always holds one complete build.
+# report of the build succeeded (analysis.report.publish), so reports/ always holds one complete build.
 R := $(B)/stage
 PUBLISH_DIR := reports
 STAMP := $(VENV)/.installed
@@ -44,22 +44,23 @@ BL := $(B)/$(LANG_REPORT)
 endif
 # make report builds both editions, unless LANG_REPORT is given (then only that one).
 LANGS ?= $(if $(filter command line environment,$(origin LANG_REPORT)),$(LANG_REPORT),es en)
-BUILD_NB := @$(PY) -m analysis.build run --processed-dir $(PL)
+BUILD_NB := @$(PY) -m analysis.report.build run --processed-dir $(PL)
 
 # Inputs of each step (a change re-runs only the steps downstream of it).
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
-LABELS        := src/analysis/labels.py src/analysis/published_i18n.py $(wildcard src/analysis/i18n/*.yaml)
-RENDER_SRC    := src/analysis/build.py src/analysis/render.py src/analysis/numbering.py src/analysis/provenance.py \
-                 src/analysis/xlsx_export.py src/analysis/money.py src/analysis/reproducible.py \
-                 $(wildcard src/analysis/suppression.py) $(wildcard src/analysis/templates/*) $(LABELS)
-AUDIT_SRC     := src/analysis/published.py src/analysis/audit.py src/analysis/implied.py
+LABELS        := src/analysis/labels.py src/analysis/published/translate.py $(wildcard src/analysis/i18n/*.yaml) \
+                 $(wildcard src/analysis/report/text/*/*.md)
+RENDER_SRC    := src/analysis/report/build.py src/analysis/report/render.py src/analysis/report/numbering.py src/analysis/report/provenance.py \
+                 src/analysis/report/xlsx_export.py src/analysis/money.py src/analysis/reproducible.py \
+                 $(wildcard src/analysis/report/suppression.py) $(wildcard src/analysis/report/templates/*) $(LABELS)
+AUDIT_SRC     := src/analysis/published/load.py src/analysis/published/audit.py src/analysis/published/implied.py
 SURVEY_SRC    := $(wildcard src/analysis/survey/*.py)
-EFFECTS_SRC   := $(wildcard src/analysis/effects/*.py) src/analysis/one_cluster.py \
+EFFECTS_SRC   := $(wildcard src/analysis/effects/*.py) src/analysis/effects/one_cluster.py \
                  $(wildcard src/analysis/coverage/*.py) references/coverage.csv
-CHART_SRC     := src/analysis/charts.py src/analysis/frames.py
-MAIN_SRC      := src/analysis/report_tables.py src/analysis/report_text.py src/analysis/effects_figures.py \
-                 src/analysis/report_prose.py $(wildcard src/analysis/text/*/*.md) \
-                 src/analysis/implied.py src/analysis/survey/balance.py \
+CHART_SRC     := src/analysis/report/charts.py src/analysis/report/frames.py
+MAIN_SRC      := src/analysis/report/tables.py src/analysis/report/narrative.py src/analysis/report/effects_figures.py \
+                 src/analysis/report/prose.py $(wildcard src/analysis/report/text/*/*.md) \
+                 src/analysis/published/implied.py src/analysis/survey/balance.py \
                  $(wildcard src/analysis/coverage/*.py) references/coverage.csv
 # Files the survey config reads (listed by the config itself; plain YAML read, no heavy imports).
 SURVEY_FILES  := $(shell test -x $(PY) && $(PY) -m analysis.survey.sources $(DATA) 2>/dev/null)
@@ -137,7 +138,7 @@ $(H)/panel.in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(PL)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
 	  $(SURVEY_SRC) data/raw/published/networks.csv
 $(H)/effects.in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/project_effects.py \
+	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/effects/project.py \
 	  src/analysis/i18n/effects.yaml
 $(H)/published.out: FORCE | $(STAMP)
 	$(HASH) outputs $@ $(PL)/published.stamp -- $(PUBLISHED_OUT)
@@ -182,7 +183,7 @@ endif
 $(H)/main-$(LANG_REPORT).in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/report_main.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(MAIN_SRC) $(RENDER_SRC)
 $(H)/quality-$(LANG_REPORT).in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) src/analysis/effects_figures.py
+	$(HASH) inputs $@ -- notebooks/data_quality.ipynb $(RENDER_SRC) $(wildcard src/analysis/survey/quality.py src/analysis/survey/balance.py) src/analysis/report/effects_figures.py
 
 $(MAIN).pdf: notebooks/report_main.ipynb $(PL)/published.stamp $(PL)/effects.stamp $(H)/main-$(LANG_REPORT).in | $(STAMP)
 	$(BUILD_NB) $< --executed $(BL)/report_main.ipynb --html $(MAIN).html --pdf $@ --lang $(LANG_REPORT) \
@@ -197,14 +198,14 @@ $(QUALITY).pdf: notebooks/data_quality.ipynb $(PL)/panel.stamp $(PL)/report_lang
 # One factsheet per network (ids read from Tabla N°02's CSV) and per chain.
 UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
 FACTSHEETS := $(UNITS:%=$(EDITION)/$(FICHAS)/$(FICHA)%.pdf)
-FACTSHEET_SRC := src/analysis/factsheets.py src/analysis/executor.py src/analysis/factsheet_content.py \
-                 src/analysis/effects_figures.py src/analysis/report_text.py
+FACTSHEET_SRC := src/analysis/report/factsheets.py src/analysis/report/executor.py src/analysis/report/factsheet_content.py \
+                 src/analysis/report/effects_figures.py src/analysis/report/narrative.py
 # All factsheets share the same inputs, so they are one grouped target: one fan-out builds them
 # (EXECUTOR=local: a process pool, imports paid once per worker; EXECUTOR=dask: Dask distributed).
 $(H)/fichas-$(LANG_REPORT).in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/factsheet.ipynb $(PUBLISHED_CSV) $(CHART_SRC) $(FACTSHEET_SRC) $(RENDER_SRC)
 $(FACTSHEETS) &: notebooks/factsheet.ipynb $(PL)/effects.stamp $(PL)/published.stamp $(H)/fichas-$(LANG_REPORT).in | $(STAMP)
-	@$(PY) -m analysis.factsheets --jobs $(JOBS) --executor $(EXECUTOR) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+	@$(PY) -m analysis.report.factsheets --jobs $(JOBS) --executor $(EXECUTOR) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
 	  --lang $(LANG_REPORT) --config "$(abspath $(DATA))" \
 	  --processed-dir $(PL) --reports-dir $(EDITION) --build-dir $(BL)/fichas
 
@@ -221,7 +222,7 @@ all-reports: $(ALL_REPORTS)
 # by the config loader, not by make); then the build runs under a lock and is published whole.
 report: $(STAMP) ## build every report (HTML + PDF) on DATA, in parallel over JOBS processes
 	@$(PY) -m analysis.survey.preflight "$(DATA)"
-	@$(PY) -m analysis.publish --stage $(R) --to $(PUBLISH_DIR) --lock $(B)/report.lock \
+	@$(PY) -m analysis.report.publish --stage $(R) --to $(PUBLISH_DIR) --lock $(B)/report.lock \
 	  --manifest $(P)/manifest.json --processed-dir $(P) -- \
 	  $(MAKE) --no-print-directory editions
 	@echo "[report] up to date: $(PUBLISH_DIR)/ (editions: $(LANGS); each a main report, a data-quality report and $(words $(FACTSHEETS)) factsheets)"
@@ -235,10 +236,13 @@ test: $(TEST_STAMP) ## run the test suite (includes an end-to-end build into a t
 test-fast: $(TEST_STAMP) ## run the tests except the end-to-end build
 	$(PY) -m pytest -q -m "not e2e"
 
-# make lab LAB_ARGS="--no-browser --ip=0.0.0.0 --port=8888" (as root, add --allow-root)
-LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+# make lab LAB_ARGS="--no-browser --ip=0.0.0.0 --port=8888"; as root (containers, CI) --allow-root is
+# added, and said, since JupyterLab refuses root otherwise.
+LAB_ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(LAB_STAMP) ## open JupyterLab on notebooks/ (installs it on first use; LAB_ARGS=... passed on)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	@$(if $(LAB_ROOT),echo "[lab] running as root: --allow-root added",true)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 bench: $(STAMP) ## benchmark: cold/warm/incremental builds, per-stage times, estimation scale
 	$(PY) scripts/bench.py

@@ -129,7 +129,7 @@ def fanout_benchmark(jobs: int = FANOUT_JOBS, repeats: int = 1) -> dict:
         for backend in ("local", "dask"):
             with tempfile.TemporaryDirectory(prefix=f"bench-fanout-{backend}-") as tmp:
                 times[backend].append(sh(
-                    f"{PY} -m analysis.factsheets --jobs {jobs} --executor {backend} "
+                    f"{PY} -m analysis.report.factsheets --jobs {jobs} --executor {backend} "
                     f"--config {ROOT / 'config' / 'demo.yaml'} --processed-dir {processed} "
                     f"--reports-dir {tmp}/reports --build-dir {tmp}/build", env=env))
                 hashes[backend] = tree_hashes(Path(tmp) / "reports" / "fichas")

@@ -15,14 +15,14 @@ CHART_TABLES = ["pea_by_sector", "mipes_by_activity", "cofinancing", "networks",
 
 @pytest.fixture(scope="session")
 def pub():
-    from analysis.published import load
+    from analysis.published.load import load
 
     return {n: load(n) for n in CHART_TABLES}
 
 
 @pytest.fixture(scope="session")
 def implied(pub):
-    from analysis import implied as im
+    from analysis.published import implied as im
 
     return im.compute_implied(pub["chain_indicators"], pub["networks"],
                               network_totals=pub["network_totals"]).effects
@@ -44,8 +44,8 @@ E2E_FACTSHEETS = ("lacteos_san_juan", "mango")
 
 def build_edition(tmp, lang: str) -> dict:
     from analysis import paths
-    from analysis.build import execute, run
-    from analysis.factsheets import build_one
+    from analysis.report.build import execute, run
+    from analysis.report.factsheets import build_one
     from analysis.labels import t
 
     nb = paths.ROOT / "notebooks"

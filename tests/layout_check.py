@@ -2,7 +2,7 @@
 
 Two independent views of the same page: poppler's word boxes of the written PDF
 (``pdftotext -bbox``, when installed) and WeasyPrint's own layout boxes of the HTML
-(``analysis.render.layout_problems``, always available). The text block is the A4 page minus the
+(``analysis.report.render.layout_problems``, always available). The text block is the A4 page minus the
 margins declared in the template's print.css.
 """
 
@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from analysis.render import TEMPLATES, TEMPLATE_NAME
+from analysis.report.render import TEMPLATES, TEMPLATE_NAME
 
 CM = 72 / 2.54
 UNITS = {"cm": CM, "mm": CM / 10, "in": 72.0, "pt": 1.0}

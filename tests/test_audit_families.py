@@ -4,8 +4,8 @@ exact findings of each family on the seed document."""
 import pandas as pd
 import pytest
 
-from analysis import audit, published
-from analysis import audit_families as af
+from analysis.published import audit, load as published
+from analysis.published import audit_families as af
 
 
 def _claims(rows, extra=("scope", "as_of", "relates_to")):
@@ -394,7 +394,7 @@ def test_family_counts_and_plain_finding_texts(seed):
 
 def test_english_audit_chapter_has_no_spanish_words():
     """The English chapter's findings, figures and places: exhibit numbers, sections, phases and the
-    document's quoted headers are put into English (published_i18n.inline)."""
+    document's quoted headers are put into English (analysis.published.translate.inline)."""
     import sys
 
     from analysis import paths

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import audit, published
+from analysis.published import audit, load as published
 
 
 def _claims(rows):
@@ -224,7 +224,7 @@ def test_classify_severity_must_flag_and_pass():
 
 
 def test_real_findings(real):
-    from analysis import published
+    from analysis.published import load as published
     f = audit.findings(real.reset_index(), published.load("claims"))
     assert len(f) < int((~real["passed"]).sum())
     members = f[f["values"].str.contains("65 / 75")]
@@ -235,7 +235,8 @@ def test_real_findings(real):
 
 
 def test_findings_table_is_plain(real):
-    from analysis import published, report_tables as rt
+    from analysis.published import load as published
+    from analysis.report import tables as rt
     f = audit.findings(real.reset_index(), published.load("claims"))
     for lang in ("es", "en"):
         tab = rt.findings_table(f, published.load("networks"), lang)
@@ -254,7 +255,7 @@ def test_descriptions_read_as_sentences(real):
 
 
 def test_findings_table_formats_numbers_and_cites_the_document(real):
-    from analysis import report_tables as rt
+    from analysis.report import tables as rt
     f = audit.findings(real.reset_index(), published.load("claims"))
     tab = rt.findings_table(f, published.load("networks"), "es")
     text = " ".join(tab.astype(str).to_numpy().ravel())

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import paths, published
+from analysis import paths
+from analysis.published import load as published
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
-from analysis import charts as ch
-from analysis import effects_figures as ef
-from analysis.numbering import OKABE_ITO, format_number, set_house_style
+from analysis.report import charts as ch
+from analysis.report import effects_figures as ef
+from analysis.report.numbering import OKABE_ITO, format_number, set_house_style
 
 
 
@@ -296,7 +296,7 @@ def _unlabelled_axes(fig) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_every_axis_with_ticks_has_a_label(pub, implied, lang):
-    from analysis import factsheet_content as fc
+    from analysis.report import factsheet_content as fc
 
     figs = _all_charts(pub, implied, lang)
     figs["factsheet_means_chart"] = fc.means_chart(

@@ -1,11 +1,11 @@
-"""analysis.charts: every chart renders from the real published tables, in Spanish."""
+"""analysis.report.charts: every chart renders from the real published tables, in Spanish."""
 
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from analysis import charts as ch
+from analysis.report import charts as ch
 
 @pytest.fixture
 def effects(implied):

@@ -179,8 +179,8 @@ def test_effects_through_redes_equals_the_module_alias(tmp_path):
 
 
 @pytest.mark.parametrize("module, command", [
-    (["analysis.build", "run"], ["build"]), (["analysis.factsheets"], ["factsheets"]),
-    (["analysis.survey.pipeline"], ["survey"]), (["analysis.publish"], ["publish"]),
+    (["analysis.report.build", "run"], ["build"]), (["analysis.report.factsheets"], ["factsheets"]),
+    (["analysis.survey.pipeline"], ["survey"]), (["analysis.report.publish"], ["publish"]),
     (["analysis.survey.preflight"], ["check"]), (["analysis.survey.codebook", "template"],
                                                  ["codebook", "template"]),
     (["analysis.coverage"], ["simulate"]),
@@ -210,7 +210,7 @@ def test_choices_and_defaults_are_those_of_the_estimation_code():
     from analysis.effects import METHODS, estimate_effects
     from analysis.effects.cs_did import AGGREGATIONS, BASE_PERIODS, EST_METHODS
     from analysis.effects.designs import DESIGNS, ESTIMATORS
-    from analysis.executor import BACKENDS
+    from analysis.report.executor import BACKENDS
 
     effects = cli.cli.commands["effects"]
     assert _choices(effects, "methods") == tuple(METHODS)

@@ -13,7 +13,7 @@ import pytest
 from analysis.coverage import fast
 from analysis.coverage.design import OUTCOMES, draw
 from analysis.coverage.run import _Sample, one_draw, simulate, summarize
-from analysis.project_effects import _est, prepare_panel, subsets
+from analysis.effects.project import _est, prepare_panel, subsets
 
 
 @pytest.fixture(scope="module")

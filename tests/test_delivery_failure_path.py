@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from analysis import paths
-from analysis.publish import mirror
+from analysis.report.publish import mirror
 from analysis.survey.errors import Problem, SurveyConfigError, SurveyValidationError, grouped_lines
 from analysis.survey.pipeline import build
 from analysis.survey.preflight import main as preflight
@@ -195,7 +195,7 @@ def test_failed_build_command_leaves_published_folder_unchanged(tmp_path):
     (dest / "informe.pdf").write_bytes(b"complete build")
     stage.mkdir()
     (stage / "informe.pdf").write_bytes(b"half of a new build")
-    res = subprocess.run([PY, "-m", "analysis.publish", "--stage", str(stage), "--to", str(dest),
+    res = subprocess.run([PY, "-m", "analysis.report.publish", "--stage", str(stage), "--to", str(dest),
                           "--lock", str(tmp_path / "lock"), "--", PY, "-c", "raise SystemExit(3)"],
                          capture_output=True, text=True)
     assert res.returncode == 2
@@ -210,7 +210,7 @@ def test_second_build_waits_for_the_lock(tmp_path):
         "fh.write('pid 4242, started 10:00:00'); fh.flush(); print('held', flush=True); time.sleep(2)"),
         str(lock)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
-    res = subprocess.run([PY, "-m", "analysis.publish", "--stage", str(tmp_path / "s"), "--to",
+    res = subprocess.run([PY, "-m", "analysis.report.publish", "--stage", str(tmp_path / "s"), "--to",
                           str(tmp_path / "r"), "--lock", str(lock)], capture_output=True, text=True)
     holder.wait()
     assert res.returncode == 0
@@ -222,7 +222,7 @@ def test_sigterm_stops_the_whole_build_group(tmp_path):
     pidfile = tmp_path / "worker.pid"
     worker = (f"import os, subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', "
               f"'import time; time.sleep(60)']); open({str(pidfile)!r}, 'w').write(str(p.pid)); time.sleep(60)")
-    build_proc = subprocess.Popen([PY, "-m", "analysis.publish", "--stage", str(tmp_path / "s"), "--to",
+    build_proc = subprocess.Popen([PY, "-m", "analysis.report.publish", "--stage", str(tmp_path / "s"), "--to",
                                    str(tmp_path / "r"), "--lock", str(tmp_path / "lock"), "--", PY, "-c", worker],
                                   stderr=subprocess.PIPE, text=True)
     for _ in range(100):

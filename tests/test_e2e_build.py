@@ -1,7 +1,7 @@
 """End-to-end: the whole pipeline and the main reports built into a temporary folder.
 
 Runs the step notebooks and the report notebooks with papermill exactly as the Makefile does
-(``analysis.build``), but with processed/report folders under ``tmp_path``, then checks what a
+(``analysis.report.build``), but with processed/report folders under ``tmp_path``, then checks what a
 reader gets: an offline HTML file and a PDF with the expected chapters, the synthetic-data notice
 on page 1 and no "XX" placeholder left.
 """
@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import paths
-from analysis.render import find_external_refs
+from analysis.report.render import find_external_refs
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +78,7 @@ def test_no_word_outside_the_text_block(e2e_editions, lang):
     or two; no caption sits on a page without its figure or table (``render.layout_problems``)."""
     from layout_check import has_pdftotext, words_outside_pdf
 
-    from analysis.render import layout_problems
+    from analysis.report.render import layout_problems
 
     edition = e2e_editions(lang)
     fichas = {p.stem: p for p in edition["fichas"]}

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import effects_figures as ef
+from analysis.report import effects_figures as ef
 
 NETWORKS = pd.DataFrame({
     "network_id": ["m_a", "m_b", "l_c"],

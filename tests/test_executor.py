@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from analysis.executor import FanOutError, Task, TaskError, fan_out, run_task
+from analysis.report.executor import FanOutError, Task, TaskError, fan_out, run_task
 
 
 def square(x):
@@ -30,7 +30,7 @@ class Tty(io.StringIO):
         return True
 
 
-def test_local_backend_returns_every_result_and_logs_one_line_per_task():
+def test_local_backend_returns_every_result_and_logs_each_quarter():
     log = io.StringIO()
     out = fan_out([Task(f"t{i}", square, {"x": i}) for i in range(4)], backend="local", jobs=2,
                   label="sq", stream=log)
@@ -38,6 +38,15 @@ def test_local_backend_returns_every_result_and_logs_one_line_per_task():
     lines = log.getvalue().splitlines()
     assert [ln for ln in lines if "done" in ln and "/" in ln] == [f"[sq] {i}/4 done" for i in range(1, 5)]
     assert lines[-1].startswith("[sq] 4 done in ") and "2 local processes" in lines[-1]
+
+
+def test_in_a_log_the_progress_line_is_written_at_each_quarter_only():
+    log = io.StringIO()
+    fan_out([Task(f"t{i}", square, {"x": i}) for i in range(14)], backend="local", jobs=2,
+            label="sq", stream=log)
+    lines = log.getvalue().splitlines()
+    assert lines[:-1] == ["[sq] 4/14 done", "[sq] 7/14 done", "[sq] 11/14 done", "[sq] 14/14 done"]
+    assert lines[-1].startswith("[sq] 14 done in ")
 
 
 def test_on_a_terminal_the_progress_line_is_updated_in_place():
@@ -78,7 +87,7 @@ def test_unknown_backend_and_duplicate_keys_are_refused():
 @pytest.mark.dask
 def test_dask_local_cluster_gives_the_same_results_and_failures(monkeypatch):
     pytest.importorskip("distributed")
-    from analysis.executor import dask_client
+    from analysis.report.executor import dask_client
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     with dask_client(jobs=2, processes=False) as client:
@@ -97,7 +106,7 @@ def test_dask_local_cluster_gives_the_same_results_and_failures(monkeypatch):
 
 
 def test_factsheets_cli_exits_non_zero_naming_the_failed_unit(monkeypatch, capsys):
-    from analysis import factsheets
+    from analysis.report import factsheets
 
     def failing_build_all(*args, **kwargs):
         raise FanOutError("factsheets", {"lacteos_x": "ValueError: networks.csv: no row"}, {"mango": ("ficha_mango", {})})
@@ -109,7 +118,7 @@ def test_factsheets_cli_exits_non_zero_naming_the_failed_unit(monkeypatch, capsy
 
 
 def test_a_unit_folder_is_replaced_by_renames_only(tmp_path):
-    from analysis.factsheets import _replace_dir, remove_partial_outputs
+    from analysis.report.factsheets import _replace_dir, remove_partial_outputs
 
     target, new = tmp_path / "unit", tmp_path / ".unit.x.tmp" / "fichas" / "unit"
     (target / "tablas").mkdir(parents=True)

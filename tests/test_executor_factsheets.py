@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.executor import FanOutError
-from analysis.factsheets import build_all, units
+from analysis.report.executor import FanOutError
+from analysis.report.factsheets import build_all, units
 from analysis.reproducible import build_epoch
 
 pytestmark = [pytest.mark.dask, pytest.mark.e2e]

@@ -1,4 +1,4 @@
-"""analysis.factsheet_content helpers on small inputs, and one executed factsheet notebook."""
+"""analysis.report.factsheet_content helpers on small inputs, and one executed factsheet notebook."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import factsheet_content as fc
+from analysis.report import factsheet_content as fc
 from analysis import paths
 from analysis.labels import t
 
@@ -154,8 +154,8 @@ def test_group_means_pick_members_and_same_chain_comparison():
 
 def test_factsheet_notebook_executes_for_one_network(tmp_path):
     papermill = pytest.importorskip("papermill")
-    from analysis import implied as implied_mod, published
-    from analysis.project_effects import run_project_effects
+    from analysis.published import implied as implied_mod, load as published
+    from analysis.effects.project import run_project_effects
     from analysis.survey import pipeline
 
     processed = tmp_path / "processed"
@@ -171,7 +171,7 @@ def test_factsheet_notebook_executes_for_one_network(tmp_path):
         parameters={"raw_dir": str(paths.DATA_RAW), "processed_dir": str(processed),
                     "reports_dir": str(tmp_path / "reports"), "config_path": str(paths.CONFIG / "demo.yaml"),
                     "unit_kind": "network", "unit_id": "lacteos_san_pachusco"})
-    from analysis.render import notebook_to_html
+    from analysis.report.render import notebook_to_html
 
     html, _ = notebook_to_html(out, title="Red San Pachusco")
     assert 'RP Agropecuarios "San Pachusco"' in html or "RP Agropecuarios &quot;San Pachusco&quot;" in html
@@ -183,7 +183,7 @@ def test_factsheet_notebook_executes_for_one_network(tmp_path):
 
 def test_no_internal_notes_in_factsheet_tables():
     """Issue 11: transcriber's notes, status column, ids and file names stay out of the tables."""
-    from analysis import published
+    from analysis.published import load as published
 
     projects, networks = published.load("projects"), published.load("networks")
     short = dict(zip(networks["network_id"], networks["short_name"]))
@@ -211,7 +211,7 @@ def test_no_internal_notes_in_factsheet_tables():
 def test_implied_table_on_the_real_changes_shows_both_price_variants_once():
     """Dairy: production once (published volume), gross income at nominal and constant prices,
     the document's stated +25%; the contradicted herd scenario and the sales-value rows not."""
-    from analysis import implied as im
+    from analysis.published import implied as im
     inp = im.load_inputs()
     res = im.compute_implied(inp["indicators"], inp["networks"], im.ImpliedParams(),
                              inp["network_totals"], inp["claims"])

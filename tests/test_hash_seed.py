@@ -2,7 +2,7 @@
 
 Python salts string hashes per process; the order of a set of names (pyfixest's variables among
 them) then changes between runs, and with it the order of floating-point sums: two clean builds
-gave effects whose standard errors differed at the 7th digit. ``analysis.build.execute`` pins
+gave effects whose standard errors differed at the 7th digit. ``analysis.report.build.execute`` pins
 ``PYTHONHASHSEED`` for the kernel it starts; a seed the user set is kept."""
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Arithmetic of analysis.implied: hand-computable cases, intervals, real-data endpoints."""
+"""Arithmetic of analysis.published.implied: hand-computable cases, intervals, real-data endpoints."""
 
 import math
 
 import pandas as pd
 import pytest
 
-from analysis import implied as im
+from analysis.published import implied as im
 from analysis.paths import PUBLISHED
 
 
@@ -277,7 +277,7 @@ def test_overlap_rule():
 @pytest.mark.parametrize("lang,phrase", [("es", "no es un efecto causal ni un ingreso neto"),
                                          ("en", "neither a causal effect nor a net income")])
 def test_stated_changes_next_to_implied(inputs, lang, phrase):
-    from analysis import published
+    from analysis.published import load as published
     claims = published.load("claims")
     res = im.compute_implied(inputs["indicators"], inputs["networks"], im.ImpliedParams(lang=lang),
                              inputs["network_totals"], claims)
@@ -323,7 +323,7 @@ def test_sensitivity_covers_every_own_assumption(result):
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_decomposition_checks_and_sensitivity_tables(result, lang):
-    from analysis import report_tables as rt
+    from analysis.report import tables as rt
     for tab in (rt.decomposition_table(result.decomposition, lang),
                 rt.implied_checks_table(result.checks, lang),
                 rt.sensitivity_table(result.sensitivity, lang)):

@@ -1,5 +1,5 @@
 """Issue 11 item 2: the print-layout check finds stray pages and captions torn from their figure,
-and the layout pass sets a chapter "snug" when its tail would be a stray line (analysis.render)."""
+and the layout pass sets a chapter "snug" when its tail would be a stray line (analysis.report.render)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("weasyprint")
 
-from analysis.render import _mark_sections, layout_problems  # noqa: E402
+from analysis.report.render import _mark_sections, layout_problems  # noqa: E402
 
 PAGE = "<style>@page { size: A4; margin: 2cm; } main h1 { break-before: page; }</style>"
 PARA = "<p>" + "Texto de relleno para ocupar la página. " * 40 + "</p>"

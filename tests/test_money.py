@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.money import money_problems, money_text
-from analysis.numbering import Report
+from analysis.report.numbering import Report
 
 
 @pytest.mark.parametrize("raw, es, en", [
@@ -65,7 +65,7 @@ def test_report_table_and_exports_write_money_one_way(tmp_path):
 
 
 def test_rendered_html_writes_money_one_way_in_every_text_node():
-    from analysis.render import _write_money
+    from analysis.report.render import _write_money
     import lxml.html
 
     doc = lxml.html.document_fromstring(
@@ -80,9 +80,9 @@ def test_rendered_html_writes_money_one_way_in_every_text_node():
 
 
 def test_published_text_and_unit_cells_use_the_same_rule_in_both_languages():
-    """published_i18n.text()/unit() (the cells of the transcribed tables) go through money_text:
+    """analysis.published.translate.text()/unit() (the cells of the transcribed tables) go through money_text:
     one rule for the whole project."""
-    from analysis import published_i18n as pi
+    from analysis.published import translate as pi
 
     assert pi.money_spelling("10,000 PEN") == "S/ 10,000"
     assert pi.unit("PEN/ha", "es") == "S/ por ha"

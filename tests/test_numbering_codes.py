@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.numbering import Report
+from analysis.report.numbering import Report
 
 
 def test_year_column_has_no_thousands_separator(tmp_path):

@@ -1,4 +1,4 @@
-"""analysis.numbering.Report and analysis.suppression: numbering, captions, files, suppression."""
+"""analysis.report.numbering.Report and analysis.report.suppression: numbering, captions, files, suppression."""
 
 import csv
 
@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis.numbering import Report, format_number, notice_html  # noqa: E402
-from analysis.suppression import suppress_small_cells  # noqa: E402
+from analysis.report.numbering import Report, format_number, notice_html  # noqa: E402
+from analysis.report.suppression import suppress_small_cells  # noqa: E402
 
 
 def _fig():

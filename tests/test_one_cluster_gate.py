@@ -10,8 +10,8 @@ from analysis.coverage import fast
 from analysis.coverage.design import draw
 from analysis.coverage.gate import COVERAGE_CSV, HIGH, LOW, apply_gate, load_coverage
 from analysis.coverage.run import _Sample
-from analysis.one_cluster import one_cluster_rows
-from analysis.project_effects import prepare_panel, subsets
+from analysis.effects.one_cluster import one_cluster_rows
+from analysis.effects.project import prepare_panel, subsets
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""analysis.project_effects on the demo survey: levels, counts, timing and recovery of the planted effects.
+"""analysis.effects.project on the demo survey: levels, counts, timing and recovery of the planted effects.
 
 Tolerances (from the simulation design in analysis.survey.demo): the DiD error of a chain is
 driven by network × round shocks (sd 0.06 in logs) averaged over only 4 (mango) or 8 (dairy)
@@ -18,7 +18,7 @@ import pytest
 
 from analysis import paths
 from analysis.coverage.gate import HIGH, LOW
-from analysis.project_effects import (LEVELS, chains_without_comparison, first_post_year,
+from analysis.effects.project import (LEVELS, chains_without_comparison, first_post_year,
                                       run_project_effects)
 from analysis.survey import pipeline
 from analysis.survey.demo import PLANTED_EFFECTS

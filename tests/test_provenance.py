@@ -7,7 +7,7 @@ import re
 import shutil
 
 from analysis import paths
-from analysis import provenance as pv
+from analysis.report import provenance as pv
 
 CONFIG = paths.ROOT / "config" / "demo.yaml"
 

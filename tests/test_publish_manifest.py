@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from analysis.publish import write_manifest
+from analysis.report.publish import write_manifest
 
 
 def test_manifest_lists_every_file_with_its_hash_and_is_stable(tmp_path):

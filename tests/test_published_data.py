@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import paths, published
+from analysis import paths
+from analysis.published import load as published
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +155,7 @@ def test_value_outside_range_and_missing_column(tmp_path):
 
 def test_cows_and_head_of_cattle_have_distinct_units():
     """Baseline '1 a 2 vacas' counts cows; today's '4 cabezas de ganado' counts head (issue 9)."""
-    from analysis import published
+    from analysis.published import load as published
     ci = published.load("chain_indicators")
     sel = ci[ci.indicator_id == "cows_per_producer"].set_index("period")
     assert sel.loc["initial", "unit"] == "vacas/productor"

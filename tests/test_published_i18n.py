@@ -1,4 +1,4 @@
-"""English for the published CSVs' Spanish cells (analysis.published_i18n, issue 11 item 3).
+"""English for the published CSVs' Spanish cells (analysis.published.translate, issue 11 item 3).
 
 Every text cell the reports print from ``data/raw/published/`` has an English entry in
 ``i18n/published_en.yaml``; every citation translates to English with no Spanish word left;
@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 from language_check import ENGLISH_WORDS, SPANISH_WORDS, find_words, proper_names
 
-from analysis import charts, paths, published
-from analysis import published_i18n as pi
-from analysis.report_tables import cite
-from analysis.report_text import published_text
+from analysis import paths
+from analysis.published import load as published
+from analysis.report import charts
+from analysis.published import translate as pi
+from analysis.report.tables import cite
+from analysis.report.narrative import published_text
 
 PUB = paths.DATA_RAW / "published"
 # (file, column, kind): the cells the reports print (timeline: the events drawn on the chart)
@@ -103,7 +105,7 @@ def test_translation_file_is_valid_yaml():
 def test_english_inline_ranges_and_quotes():
     """Issue 11 item 3: a range quoted inside an English finding reads "10 to 12 l" (the guarded
     pattern never matched between digits), and Spanish «…» become English “…”."""
-    from analysis import published_i18n as pi
+    from analysis.published import translate as pi
 
     assert pi.inline("Producción diaria por vaca (10 a 12 l)", "en") == "daily output per cow (10 to 12 l)"
     assert pi.source("Sección 4.3.2, encabezado «Fase 4: texto»", "en") == \

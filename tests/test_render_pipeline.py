@@ -1,4 +1,4 @@
-"""analysis.render: papermill-executed smoke notebook -> self-contained HTML -> A4 PDF."""
+"""analysis.report.render: papermill-executed smoke notebook -> self-contained HTML -> A4 PDF."""
 
 import datetime as dt
 import json
@@ -8,11 +8,11 @@ import subprocess
 import nbformat
 import pytest
 
-from analysis import render as rmod
+from analysis.report import render as rmod
 from analysis.paths import ROOT
-from analysis.render import RenderError, find_external_refs, format_date, render
+from analysis.report.render import RenderError, find_external_refs, format_date, render
 
-SMOKE = ROOT / "notebooks" / "_render_smoke.ipynb"
+SMOKE = ROOT / "tests" / "fixtures" / "render_smoke.ipynb"
 TITLE = "Informe de prueba: redes de Laredo"
 SUBTITLE = "Cuaderno de humo del sistema de informes"
 CHAPTERS = ["Contexto de las redes empresariales", "Resultados por red"]
@@ -67,7 +67,7 @@ def test_html_has_no_code_or_parameters(executed, rendered):
     assert len(injected) == 1 and str(folder / "reports") in injected[0].source
     assert str(folder / "reports") not in html  # injected-parameters cell removed
     assert 'report_name = "smoke"' not in html  # parameters cell removed
-    assert "from analysis.numbering import Report" not in html  # no code input
+    assert "from analysis.report.numbering import Report" not in html  # no code input
     assert "rep.figure(" not in html and "jp-InputPrompt" not in html and "In&nbsp;[" not in html
     assert "CELDA_ELIMINADA_POR_ETIQUETA" not in html  # cell tagged "remove"
     assert "MENSAJE_STDERR_QUE_NO_DEBE_SALIR" not in html  # stderr warnings dropped

@@ -1,4 +1,4 @@
-"""report_tables on the published CSVs, and the structure of notebooks/report_main.ipynb."""
+"""analysis.report.tables on the published CSVs, and the structure of notebooks/report_main.ipynb."""
 
 from pathlib import Path
 
@@ -6,7 +6,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import published, report_tables as rt
+from analysis.published import load as published
+from analysis.report import tables as rt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,8 +97,8 @@ def test_notebook_parameters_and_notice_first():
 def test_networks_table_prints_one_spelling_per_network():
     """Issue 11: the registered names' typing slips (double spaces, "Lucia", " -Galindo") are
     evened out to the short name's spelling."""
-    from analysis import published
-    from analysis.report_tables import networks_table
+    from analysis.published import load as published
+    from analysis.report.tables import networks_table
 
     names = list(networks_table(published.load_all()["networks"], "es").iloc[:, 0])
     assert "RP Santa Lucía-Barraza" in names and "RP San Carlos-Galindo" in names
@@ -114,7 +115,8 @@ import pytest as _pytest  # noqa: E402
                                                          ("Tabla N°03 (lácteos)", 6, 2, 3)])
 @_pytest.mark.parametrize("lang", ["es", "en"])
 def test_exhibit_counterparts_have_every_printed_cell(exhibit, networks, rows, other, lang):
-    from analysis import published, published_i18n as pi, report_tables as rt
+    from analysis.published import load as published, translate as pi
+    from analysis.report import tables as rt
     tabs = published.load_all()
     tab = rt.exhibit_counterpart_table(tabs["exhibit_tables"], tabs["networks"], exhibit, lang)
     assert len(tab) == rows + other  # networks with the same cells share a row
@@ -132,7 +134,8 @@ def test_exhibit_counterparts_have_every_printed_cell(exhibit, networks, rows, o
 
 
 def test_chain_indicator_scope_column_says_who():
-    from analysis import published, report_tables as rt
+    from analysis.published import load as published
+    from analysis.report import tables as rt
     tabs = published.load_all()
     tab = rt.chain_indicator_table(tabs["chain_indicators"], tabs["networks"], "lacteos", "es")
     ind = tabs["chain_indicators"][tabs["chain_indicators"].chain == "lacteos"].reset_index(drop=True)

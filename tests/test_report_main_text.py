@@ -1,4 +1,4 @@
-"""report_text: narrative filled from data; no placeholder or "XX" left in any label."""
+"""analysis.report.narrative: narrative filled from data; no placeholder or "XX" left in any label."""
 
 from pathlib import Path
 
@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import published, report_text as rx
+from analysis.published import load as published
+from analysis.report import narrative as rx
 from analysis.labels import I18N_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""report_prose: the main report's long prose as per-language Markdown blocks (issue 11 item 4,
+"""analysis.report.prose: the main report's long prose as per-language Markdown blocks (issue 11 item 4,
 issue 13 item 6). Every placeholder of every block is filled in both languages, both languages
 have the same blocks and placeholders, the printed numbers are the CSV values, and chapter 9 of
 the built report is prose that keeps the four kinds of statement apart."""
@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import implied as im, published, report_prose as rp
-from analysis.report_text import audit_counts
+from analysis.published import implied as im, load as published
+from analysis.report import prose as rp
+from analysis.report.narrative import audit_counts
 
 LANGS = ("es", "en")
 

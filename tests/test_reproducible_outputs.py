@@ -13,8 +13,8 @@ import zipfile
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.numbering import Report
-from analysis.render import html_to_pdf
+from analysis.report.numbering import Report
+from analysis.report.render import html_to_pdf
 from analysis.reproducible import build_date, normalize_xlsx
 
 EPOCH = "1322697600"  # 2011-12-01 00:00:00 UTC

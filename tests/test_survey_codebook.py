@@ -97,7 +97,7 @@ def test_cli_template_then_round_trip_gives_the_yaml_panel(tmp_path):
     assert source_files(filled) == [WORKBOOK.resolve()]
     from analysis.survey.quality import read_settings
     assert read_settings(filled) == read_settings(DEMO)   # the reports read the same settings
-    from analysis.report_text import load_report_config
+    from analysis.report.narrative import load_report_config
     assert load_report_config(filled) == load_report_config(DEMO)
 
 

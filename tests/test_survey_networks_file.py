@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.effects_figures import network_forest_rows
+from analysis.report.effects_figures import network_forest_rows
 from analysis.survey.pipeline import SURVEY_NETWORKS, run, survey_networks
 
 import pytest

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import load_workbook
 
-from analysis.numbering import Report
-from analysis.xlsx_export import typed_columns
+from analysis.report.numbering import Report
+from analysis.report.xlsx_export import typed_columns
 
 TABLE = pd.DataFrame({
     "Ámbito": ["Todas las redes", "Mango", "Lácteos"],

@@ -2,7 +2,7 @@
 
 One program for every stage ``make report`` runs: ``redes survey`` (alias ``clean``), ``check``,
 ``build``, ``effects``, ``factsheets``, ``publish``, ``simulate``, ``codebook``. The stages' module
-entry points (``python -m analysis.build run ...``, ``python -m analysis.factsheets``, ...) are thin
+entry points (``python -m analysis.report.build run ...``, ``python -m analysis.report.factsheets``, ...) are thin
 aliases of these commands.
 
 Exit codes, the same for every command: 0 done; 2 bad input or usage (one message naming the file,
@@ -48,7 +48,7 @@ BASE_PERIODS = ("varying", "universal")
 EST_METHODS = ("dr", "reg", "ipw")
 ESTIMATORS = ("twfe", "fd")
 DESIGNS = ("panel", "cross_section")
-EXECUTORS = ("local", "dask")  # analysis.executor.BACKENDS
+EXECUTORS = ("local", "dask")  # analysis.report.executor.BACKENDS
 LANGS = ("es", "en")
 
 
@@ -410,7 +410,7 @@ def build_cmd(notebook: Path, executed: Path, html, pdf, title, subtitle, title_
     and moved into place only when the whole step succeeded. Prints one line per step (name,
     seconds, pages).
     """
-    from analysis.build import (UserFacingError, default_parameters, describe, error_summary,
+    from analysis.report.build import (UserFacingError, default_parameters, describe, error_summary,
                                 execute, log_timings, run, user_error_text, write_error_log)
     from analysis.reproducible import pin_build_date
 
@@ -479,8 +479,8 @@ def factsheets_cmd(ctx, unit, list_units, jobs, executor, scheduler, lang, confi
     Over a local process pool, or Dask distributed (the same outputs byte for byte). One progress
     line for the whole fan-out.
     """
-    from analysis import factsheets
-    from analysis.executor import FanOutError
+    from analysis.report import factsheets
+    from analysis.report.executor import FanOutError
     from analysis.reproducible import pin_build_date
 
     if scheduler and executor != "dask":
@@ -538,8 +538,8 @@ def publish_cmd(stage: Path, dest: Path, lock: Path, manifest, processed_dir: Pa
     or interrupt the published folder is left exactly as it was. A second build in the same folder
     waits for the first.
     """
-    from analysis.buildlock import BuildLock, remove_temp_files, run_child
-    from analysis.publish import mirror, write_manifest
+    from analysis.report.buildlock import BuildLock, remove_temp_files, run_child
+    from analysis.report.publish import mirror, write_manifest
 
     stage.mkdir(parents=True, exist_ok=True)
     with BuildLock(lock):

@@ -1,8 +1,13 @@
-"""Every piece of report text lives in the YAML files of ``analysis/i18n/`` (one per domain).
+"""Every piece of report text: short labels in the YAML files of ``analysis/i18n/`` (one per
+domain), paragraphs in Markdown files a writer edits.
 
-Each entry maps a key to ``{es: ..., en: ...}``. ``t("figures.pea_title", "es")`` looks up the
-entry ``pea_title`` in ``i18n/figures.yaml``. A missing key raises ``KeyError`` naming the file,
-so a typo never reaches a report as an empty caption.
+Each YAML entry maps a key to ``{es: ..., en: ...}``. ``t("figures.pea_title", "es")`` looks up
+the entry ``pea_title`` in ``i18n/figures.yaml``. A paragraph is one Markdown file per language,
+named after its key: ``t("narrative.summary", "en")`` reads
+``report/text/en/narrative.summary.md`` (its ``{placeholders}`` are filled by code, like the
+YAML's). A key is in one place only: a key both in YAML and in Markdown, or a Markdown file in
+one language only, raises. A missing key raises ``KeyError`` naming the file, so a typo never
+reaches a report as an empty caption.
 """
 
 from __future__ import annotations
@@ -13,7 +18,18 @@ from pathlib import Path
 import yaml
 
 I18N_DIR = Path(__file__).with_name("i18n")
+TEXT_DIR = Path(__file__).parent / "report" / "text"
 LANGUAGES = ("es", "en")
+
+
+def paragraph_files(domain: str) -> dict[str, dict[str, Path]]:
+    """``{key: {lang: path}}`` of the Markdown paragraphs of ``domain``
+    (``report/text/<lang>/<domain>.<key>.md``)."""
+    found: dict[str, dict[str, Path]] = {}
+    for lang in LANGUAGES:
+        for path in sorted((TEXT_DIR / lang).glob(f"{domain}.*.md")):
+            found.setdefault(path.name[len(domain) + 1:-3], {})[lang] = path
+    return found
 
 
 @lru_cache(maxsize=None)
@@ -22,7 +38,17 @@ def _domain(domain: str) -> dict:
     if not path.exists():
         raise KeyError(f"label domain {domain!r}: file {path} does not exist")
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        table = yaml.safe_load(fh) or {}
+    for key, files in paragraph_files(domain).items():
+        if key in table:
+            raise ValueError(f"label {domain}.{key} is both in {path.name} and in "
+                             f"{next(iter(files.values())).name}: keep it in one place")
+        missing = [lang for lang in LANGUAGES if lang not in files]
+        if missing:
+            raise ValueError(f"paragraph {domain}.{key} has no {'/'.join(missing)} file: add "
+                             f"report/text/{missing[0]}/{domain}.{key}.md")
+        table[key] = {lang: files[lang].read_text(encoding="utf-8").rstrip("\n") for lang in LANGUAGES}
+    return table
 
 
 def t(key: str, lang: str = "es", **fmt) -> str:

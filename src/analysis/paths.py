@@ -10,7 +10,7 @@ DATA_PROCESSED = ROOT / "data" / "processed"
 REPORTS = ROOT / "reports"
 CONFIG = ROOT / "config"
 BUILD = ROOT / "build"
-STAGE = BUILD / "stage"  # a build writes its reports here; analysis.publish copies them to REPORTS
+STAGE = BUILD / "stage"  # a build writes its reports here; analysis.report.publish copies them to REPORTS
 
 
 def display(path) -> str:

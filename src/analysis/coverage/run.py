@@ -1,7 +1,7 @@
 """Coverage of every interval the reports print, on the project's own design.
 
 Each draw (:func:`analysis.coverage.design.draw`) is split into exactly the estimation samples
-of the effects step (:func:`analysis.project_effects.subsets`: overall, each chain, each network
+of the effects step (:func:`analysis.effects.project.subsets`: overall, each chain, each network
 with its chain's comparison producers, each sex, each programme phase) and every method the
 step runs at that level is applied with the step's own inference (:mod:`analysis.coverage.fast`,
 equal to :mod:`analysis.effects` on these balanced samples). Callaway–Sant'Anna runs through
@@ -38,7 +38,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from analysis.project_effects import FIRST_POST, inference_cluster, prepare_panel, subsets
+from analysis.effects.project import FIRST_POST, inference_cluster, prepare_panel, subsets
 from .design import OUTCOMES, Y0, draw
 from . import fast
 
@@ -103,7 +103,7 @@ class _Sample:
 
 def _cs(sub: pd.DataFrame, y: str, method: str, seed: int) -> pd.DataFrame:
     """The project's C–S rows (simple and event study) for this sample, via the step itself."""
-    from analysis.project_effects import _est
+    from analysis.effects.project import _est
 
     res = _est(sub, [y], [method], inference_cluster(sub), 0, seed, "en")
     return res[res["method"].isin([method, f"{method}_event"])]

@@ -7,7 +7,7 @@ to do, so the build stops at validation instead of failing in step 3 or in a fac
 A chain without comparison producers (or whose comparison producers share fewer than two rounds
 with its members) still has a before–after change of its members; only the members-vs-comparison
 estimates are impossible there. :func:`comparison_notices` names those chains: the cleaning log
-records them and the effects step (:func:`analysis.project_effects.chains_without_comparison`)
+records them and the effects step (:func:`analysis.effects.project.chains_without_comparison`)
 estimates only before–after for every sample that contains them, with a note saying why.
 """
 

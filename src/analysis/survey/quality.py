@@ -32,7 +32,7 @@ KEY_COLUMNS = ("producer_id", "network_id", "cluster_id", "sector", "chain", "se
 def read_settings(config_path, lang: str = "es") -> dict:
     """``synthetic``, ``min_cell``, ``source_name`` (in ``lang``), ``price_year`` from a survey
     YAML config."""
-    from analysis.published_i18n import source_name
+    from analysis.published.translate import source_name
 
     path = Path(config_path)
     if not path.exists():

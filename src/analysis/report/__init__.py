@@ -1,0 +1,1 @@
+"""Reports: numbering, charts, tables, text, rendering to HTML/PDF, the build and the factsheets."""
