@@ -95,3 +95,21 @@ def test_identity_of_a_survey_network_without_member_counts(lang, word):
     assert "Alfa Norte" in line and word not in line
     table = identity_table(nets, "chain", "mango", lang)
     assert len(table.columns) == 3 and table.iloc[:, 0].tolist() == nets.loc[nets["chain"] == "mango", "short_name"].tolist()
+
+
+def test_producers_per_network_table_collapses_stable_rows_only_at_programme_scale():
+    from analysis.survey.quality import collapse_stable
+
+    def table(n):
+        rows = [{"group": "members", "chain": "lacteos", "network": f"Red {i}", "2005": 10, "2007": 10,
+                 "2011": 10} for i in range(n)]
+        rows[0].update({"2011": 7})  # attrition in one network
+        return pd.DataFrame(rows + [{"group": "comparison", "chain": "lacteos", "network": "Anta",
+                                     "2005": 50, "2007": 50, "2011": 50}])
+    small = table(12)
+    assert collapse_stable(small)[0] is small and collapse_stable(small)[1] == 0   # Laredo: unchanged
+    out, k = collapse_stable(table(40))
+    assert k == 40                                   # 39 stable networks + the comparison sector
+    assert out["network"].tolist() == ["Red 0", "39 networks, same producers in every round",
+                                       "1 sectors, same producers in every round"]
+    assert out.loc[1, ["2005", "2007", "2011"]].tolist() == [390, 390, 390]
