@@ -113,3 +113,23 @@ def test_producers_per_network_table_collapses_stable_rows_only_at_programme_sca
     assert out["network"].tolist() == ["Red 0", "39 networks, same producers in every round",
                                        "1 sectors, same producers in every round"]
     assert out.loc[1, ["2005", "2007", "2011"]].tolist() == [390, 390, 390]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang,says", [("es", "La sistematización no publica cifras de esta red"),
+                                       ("en", "The systematization publishes no figures for this network")])
+def test_factsheet_of_a_network_without_published_figures_says_so(tmp_path, lang, says):
+    processed = tmp_path / "p"
+    processed.mkdir()
+    shutil.copy(SURVEY / "redes_programa.csv", processed / SURVEY_NETWORKS)
+    out = tmp_path / "r"
+    factsheets.build_one("cj_lacteos_namora_1", lang, str(CONFIG), out_dir=out, build_dir=tmp_path / "b",
+                         processed_dir=processed)
+    stem = f"{factsheets.PREFIX[lang]}cj_lacteos_namora_1"
+    html = (out / f"{stem}.html").read_text(encoding="utf-8")
+    assert says in html and (out / f"{stem}.pdf").stat().st_size > 0
+    assert "Namora 1" in html
+    # none of the document's figures for Laredo: no projects, co-financing or indicators tables
+    assert "AGANCOSAD" not in html
+    for heading in ("Indicadores de la cadena", "Chain indicators", "Cambio implícito", "Change implied"):
+        assert heading not in html, heading
