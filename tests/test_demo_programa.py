@@ -133,3 +133,14 @@ def test_factsheet_of_a_network_without_published_figures_says_so(tmp_path, lang
     assert "AGANCOSAD" not in html
     for heading in ("Indicadores de la cadena", "Chain indicators", "Cambio implícito", "Change implied"):
         assert heading not in html, heading
+
+
+def test_a_full_fan_out_removes_the_factsheets_of_units_no_longer_surveyed(tmp_path):
+    out = tmp_path / "fichas"
+    (out / "cj_lacteos_namora_1").mkdir(parents=True)
+    for name in ("ficha_cj_lacteos_namora_1.pdf", "ficha_cj_lacteos_namora_1.html", "ficha_mango.pdf",
+                 "notes.txt"):
+        (out / name).write_text("x")
+    (out / "mango").mkdir()
+    assert factsheets.remove_other_units(out, "es", {"mango", "lacteos"}) == 3
+    assert sorted(p.name for p in out.iterdir()) == ["ficha_mango.pdf", "mango", "notes.txt"]

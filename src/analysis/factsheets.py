@@ -117,6 +117,26 @@ def remove_partial_outputs(out_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def remove_other_units(out_dir: Path, lang: str, keep: set[str]) -> int:
+    """Factsheets (and their export folders) of units no longer in the list, e.g. the programme
+    demo's 118 networks after a build on the Laredo default: a full fan-out removes them from its
+    output folder, so a build never publishes another survey's factsheets. Returns how many."""
+    prefix, gone = PREFIX.get(lang, "ficha_"), 0
+    for path in Path(out_dir).iterdir():
+        if path.name.startswith("."):
+            continue
+        if path.is_file() and path.suffix in (".html", ".pdf") and path.stem.startswith(prefix):
+            unit = path.stem[len(prefix):]
+        elif path.is_dir():
+            unit = path.name
+        else:
+            continue
+        if unit not in keep:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            gone += 1
+    return gone
+
+
 def tasks(todo: list[dict], lang: str, config: str | None, out_dir: Path, build_dir: Path,
           processed_dir: Path | None = None) -> list[Task]:
     """One task per factsheet, keyed by its unit id; every input and output an absolute path
@@ -146,6 +166,8 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
     remove_partial_outputs(out_dir)
     if todo is None:
         todo = units(lang=lang, processed_dir=processed_dir)
+        if not only:
+            remove_other_units(out_dir, lang, {u["unit_id"] for u in todo})
         if only:
             known = {u["unit_id"] for u in todo}
             unknown = [u for u in only if u not in known]
