@@ -195,8 +195,10 @@ $(QUALITY).pdf: notebooks/data_quality.ipynb $(PL)/panel.stamp $(PL)/report_lang
 	  --reports-dir $(EDITION) -p config_path "$(abspath $(DATA))" \
 	  --title-key report.title_quality --subtitle-key report.subtitle_quality
 
-# One factsheet per network (ids read from Tabla N°02's CSV) and per chain.
-UNITS      := $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos
+# One factsheet per network of the survey (the networks table DATA names, default Tabla N°02's CSV)
+# and per chain; before the venv exists, the published networks (the sub-make re-reads it).
+UNITS      := $(or $(shell test -x $(PY) && $(PY) -m analysis.survey.sources --units $(DATA) 2>/dev/null),\
+                $(shell awk -F, 'NR>1 {print $$1}' data/raw/published/networks.csv) mango lacteos)
 FACTSHEETS := $(UNITS:%=$(EDITION)/$(FICHAS)/$(FICHA)%.pdf)
 FACTSHEET_SRC := src/analysis/report/factsheets.py src/analysis/report/executor.py src/analysis/report/factsheet_content.py \
                  src/analysis/report/effects_figures.py src/analysis/report/narrative.py

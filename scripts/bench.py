@@ -18,6 +18,9 @@ Measured in one run, on this machine:
      cluster bootstrap (999 draws), time and peak memory, each in a fresh process;
   9. the command line: `redes --help` and `redes effects --help` in a fresh process (median of 5;
      the commands import their stage only when they run, so the help needs no pandas).
+  10. the programme-scale SYNTHETIC demo (config/demo_programa.yaml, 118 networks + 2 chains):
+     its Spanish edition built into a temporary folder, then its factsheet fan-out with 2 local
+     processes and with a 2-worker Dask LocalCluster (`--skip-programme` leaves it out; ~25 min).
 The build part rewrites reports/ and data/processed/ in place (it is the real build).
 `--skip-build` keeps the fan-out rows (on the data/processed there is), so `--skip-build --sizes`
 (no sizes) runs them alone; `--skip-fanout` leaves them out. The machine may be shared: the
@@ -152,6 +155,41 @@ def print_fanout_rows(f: dict) -> None:
           f"all ({ok}) |")
 
 
+def programme_fanout_rows(jobs: int = FANOUT_JOBS) -> None:
+    """Issue 14: the programme-scale SYNTHETIC demo (config/demo_programa.yaml, 118 networks):
+    its Spanish edition built into a temporary folder (`make report DATA=... LANG_REPORT=es`, wall
+    time), then all its factsheets fanned out again with local processes and with a Dask
+    LocalCluster of ``jobs`` workers (start included), outputs compared by sha256. About 25 min here."""
+    from analysis.reproducible import build_epoch
+
+    epoch = build_epoch()
+    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else None
+    config = ROOT / "config" / "demo_programa.yaml"
+    with tempfile.TemporaryDirectory(prefix="bench-programme-") as tmp:
+        p = Path(tmp) / "p"
+        build_s = sh(f"make report DATA={config} LANG_REPORT=es JOBS={jobs} P={p} B={tmp}/b "
+                     f"PUBLISH_DIR={tmp}/r", env=env)
+        times, hashes = {}, {}
+        for backend in ("local", "dask"):
+            out = Path(tmp) / backend
+            times[backend] = sh(f"{PY} -m analysis.report.factsheets --jobs {jobs} --executor {backend} "
+                                f"--config {config} --processed-dir {p} --reports-dir {out}/reports "
+                                f"--build-dir {out}/build", env=env)
+            hashes[backend] = tree_hashes(out / "reports" / "fichas")
+            print(f"  programme fan-out {backend} done ({times[backend]:.1f} s)", file=sys.stderr)
+        rows = len(__import__("pandas").read_parquet(p / "panel.parquet"))
+    n = sum(k.endswith(".pdf") and "/" not in k for k in hashes["local"])
+    names = set(hashes["local"]) | set(hashes["dask"])
+    same = sum(hashes["local"].get(k) == hashes["dask"].get(k) for k in names)
+    print("\n| programme demo (SYNTHETIC, config/demo_programa.yaml) | value | target |\n|---|---|---|")
+    print(f"| `make report` Spanish edition ({rows} producer-rounds, {n} factsheets), {jobs} jobs | {build_s:.1f} s | |")
+    print(f"| programme fan-out ({n} factsheets), {jobs} local processes | {times['local']:.1f} s | |")
+    print(f"| programme fan-out ({n} factsheets), Dask LocalCluster of {jobs} workers (start included) | "
+          f"{times['dask']:.1f} s | |")
+    print(f"| programme fan-out outputs byte-identical, local vs Dask | {same}/{len(names)} | "
+          f"all ({'met' if same == len(names) else 'MISSED'}) |")
+
+
 SCALE_CODE = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
@@ -257,6 +295,8 @@ def main() -> None:
     parser.add_argument("--clean-1e6", action="store_true",
                         help="add 10^6 rows to --clean-sizes when they do not hold it")
     parser.add_argument("--clean-repeats", type=int, default=3)
+    parser.add_argument("--skip-programme", action="store_true",
+                        help="leave out the programme-demo rows (118 networks; about 25 min)")
     args = parser.parse_args()
 
     print("Benchmark on", os.uname().nodename, f"({os.cpu_count()} cores)")
@@ -291,6 +331,8 @@ def main() -> None:
         fanout = fanout_benchmark(repeats=args.fanout_repeats)
         print("\n| fan-out measure | value | target |\n|---|---|---|")
         print_fanout_rows(fanout)
+    if not args.skip_programme:
+        programme_fanout_rows()
     clean_sizes = list(args.clean_sizes) + (
         [1_000_000] if args.clean_1e6 and 1_000_000 not in args.clean_sizes else [])
     if clean_sizes:

@@ -111,7 +111,7 @@ def test_synthetic_flag_alone_does_not_unlock_the_demo_key(cfg, tmp_path, monkey
 
 def test_demo_checksums_are_current():
     from analysis.paths import SURVEY_RAW
-    for name in ("encuesta_demo.xlsx", "encuesta_demo_equipo2.csv"):
+    for name in ("encuesta_demo.xlsx", "encuesta_demo_equipo2.csv", "encuesta_programa.xlsx"):
         assert privacy.file_sha256(SURVEY_RAW / name) in privacy.DEMO_SHA256, name
 
 

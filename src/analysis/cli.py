@@ -491,7 +491,7 @@ def factsheets_cmd(ctx, unit, list_units, jobs, executor, scheduler, lang, confi
     pin_build_date()  # sent with every task: byte-identical outputs for one commit on any worker
     try:
         if list_units:
-            click.echo("\n".join(u["unit_id"] for u in factsheets.units()))
+            click.echo("\n".join(u["unit_id"] for u in factsheets.units(processed_dir=processed_dir)))
         elif unit:
             factsheets.build_one(unit, lang, config, out_dir=out_dir, build_dir=build_dir,
                                  processed_dir=processed_dir)

@@ -140,6 +140,9 @@ def _p_text(p):
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+FOREST_MAX_LABELLED = 30  # more networks than this: a ranked plot without names (one row each)
+
+
 def network_forest_rows(effects: pd.DataFrame, outcome: str, networks: pd.DataFrame,
                         min_cell: int, method: str = "did_twfe") -> tuple[pd.DataFrame, list[str]]:
     """Networks to plot (members ≥ ``min_cell`` and an estimate) and short names of those left out.
@@ -177,7 +180,14 @@ def network_forest(effects: pd.DataFrame, outcome: str, networks: pd.DataFrame, 
     d, left_out = network_forest_rows(effects, outcome, networks, min_cell, method)
     pct = method.startswith("pct")
     set_house_style()
-    fig, ax = plt.subplots(figsize=(6.8, 0.42 * max(len(d), 1) + 1.6))
+    # More networks than fit one labelled page (a programme-scale survey): one thin unlabelled row
+    # per network, ranked by the estimate, chains by colour; each network's figures are in its factsheet.
+    ranked = len(d) > FOREST_MAX_LABELLED
+    if ranked:
+        d = d.sort_values(["estimate", "short_name"], kind="stable").reset_index(drop=True)
+        fig, ax = plt.subplots(figsize=(6.8, 8.2))
+    else:
+        fig, ax = plt.subplots(figsize=(6.8, 0.42 * max(len(d), 1) + 1.6))
     est = d["estimate"].to_numpy(float) if len(d) else np.array([0.0])
     span = max(float(np.nanmax(np.abs(est))) if np.isfinite(est).any() else 1.0, 1e-9)
     lo_lim, hi_lim = min(0.0, float(np.nanmin(est))) - 1.5 * span, float(np.nanmax(est)) + 1.5 * span
@@ -189,16 +199,26 @@ def network_forest(effects: pd.DataFrame, outcome: str, networks: pd.DataFrame, 
         if pd.notna(r.ci_low) and pd.notna(r.ci_high):
             any_ci = True
             a, b = max(r.ci_low, lo_lim), min(r.ci_high, hi_lim)
-            ax.plot([a, b], [i, i], color=colour, linewidth=2)
+            ax.plot([a, b], [i, i], color=colour, linewidth=1 if ranked else 2)
             for bound, edge, side in ((r.ci_low, lo_lim, "left"), (r.ci_high, hi_lim, "right")):
                 if (side == "left" and bound < edge) or (side == "right" and bound > edge):
-                    ax.plot(edge, i, "<" if side == "left" else ">", color=colour, markersize=6)
-                    ax.annotate(format_number(bound, 0), (edge, i), xytext=(0, 5),
-                                textcoords="offset points", ha=side, va="bottom", fontsize=7, color=colour)
-        ax.plot(r.estimate, i, "o", color=colour, markersize=6)
+                    ax.plot(edge, i, "<" if side == "left" else ">", color=colour, markersize=3 if ranked else 6)
+                    if not ranked:
+                        ax.annotate(format_number(bound, 0), (edge, i), xytext=(0, 5),
+                                    textcoords="offset points", ha=side, va="bottom", fontsize=7, color=colour)
+        ax.plot(r.estimate, i, "o", color=colour, markersize=2.5 if ranked else 6)
     ax.set_xlim(lo_lim, hi_lim)
-    ax.set_yticks(range(len(d)), [f"{n} ({t('common.chain_' + c, lang)}, n={int(k)})"
-                                  for n, c, k in zip(d.short_name, d.chain, d.n_members)])
+    if ranked:
+        ax.set_yticks([])
+        ax.set_ylabel(_l("forest_ranked_ylabel", lang, n=len(d)))
+        for c in CHAINS:
+            if (d["chain"] == c).any():
+                ax.plot([], [], "o-", color=CHAIN_COLOURS.get(c, "#333333"), markersize=3, linewidth=1,
+                        label=f"{t('common.chain_' + c, lang)} ({int((d['chain'] == c).sum())})")
+        ax.legend(loc="lower right", fontsize=7.5)
+    else:
+        ax.set_yticks(range(len(d)), [f"{n} ({t('common.chain_' + c, lang)}, n={int(k)})"
+                                      for n, c, k in zip(d.short_name, d.chain, d.n_members)])
     ax.set_ylim(len(d) - 0.5 if len(d) else 0.5, -0.5)
     ax.axvline(0, color="#333333", linewidth=0.8)
     if d.empty:
@@ -216,6 +236,8 @@ def network_forest(effects: pd.DataFrame, outcome: str, networks: pd.DataFrame, 
         notes.append(_l("forest_some_no_ci", lang))
     if left_out:
         notes.append(_l("forest_suppressed", lang, min_cell=min_cell, names=", ".join(left_out)))
+    if ranked:
+        notes.append(_l("forest_ranked", lang, n=len(d)))
     if notes:
         fig.text(0.01, 0.005, " ".join(notes), fontsize=7.5, ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.07 if notes else 0, 1, 1))

@@ -62,16 +62,32 @@ def unit_title(networks: pd.DataFrame, unit_kind: str, unit_id: str, lang: str =
 def identity_text(networks: pd.DataFrame, network_id: str, lang: str = "es") -> str:
     """One line: name · chain · phase · start · members by sex (networks.csv)."""
     r = unit_networks(networks, "network", network_id).iloc[0]
+    if not _has_sizes(r):  # a survey's networks table without members by sex
+        return _l("identity_line_nosize", lang, name=network_name(r["name"], r.get("short_name", "")),
+                  chain=t(f"common.chain_{r['chain']}", lang).lower(),
+                  phase=int(r["programme_phase"]), start=str(r["start_date"]))
     return _l("identity_line", lang, name=network_name(r["name"], r.get("short_name", "")), chain=t(f"common.chain_{r['chain']}", lang).lower(),
               phase=int(r["programme_phase"]), start=str(r["start_date"]), total=int(r["total"]),
               women=int(r["women"]), men=int(r["men"]))
 
 
+SIZE_COLUMNS = ("men", "women", "total")
+
+
+def _has_sizes(row) -> bool:
+    return all(str(row.get(c, "")).strip() not in ("", "nan", "None", "<NA>") for c in SIZE_COLUMNS)
+
+
 def identity_table(networks: pd.DataFrame, unit_kind: str, unit_id: str, lang: str = "es") -> pd.DataFrame:
-    """Network: field/value rows. Chain: one row per network (name, phase, start, women, men, total)."""
+    """Network: field/value rows. Chain: one row per network (name, phase, start, women, men, total);
+    the member counts are left out when the networks table has none (a survey's own table)."""
     rows = unit_networks(networks, unit_kind, unit_id)
-    _need(rows, ["name", "short_name", "programme_phase", "start_date", "men", "women", "total"],
-          "networks.csv")
+    _need(rows, ["name", "short_name", "programme_phase", "start_date"], "networks.csv")
+    if not all(_has_sizes(r) for _, r in rows.iterrows()):
+        return pd.DataFrame({
+            _l("col_network", lang): rows["short_name"],
+            _l("col_phase", lang): [_l("phase_n", lang, n=int(p)) for p in rows["programme_phase"]],
+            _l("col_start", lang): rows["start_date"].astype(str)})
     if unit_kind == "network":
         r = rows.iloc[0]
         fields = [("f_name", network_name(r["name"], r.get("short_name", ""))), ("f_chain", t(f"common.chain_{r['chain']}", lang)),

@@ -26,21 +26,27 @@ CHAINS = ("mango", "lacteos")
 PREFIX = {"es": "ficha_", "en": "factsheet_"}  # file names of each edition: ficha_<unit>.pdf ...
 
 
-def units(raw_dir: Path | None = None, lang: str = "es") -> list[dict]:
-    """One entry per factsheet: the 12 networks of Tabla N°02 plus the two chains."""
+def units(raw_dir: Path | None = None, lang: str = "es", processed_dir: Path | None = None) -> list[dict]:
+    """One entry per factsheet: every network of the survey (the networks table the cleaning used,
+    ``<processed_dir>/survey_networks.csv``; Tabla N°02's 12 networks when there is none) plus
+    each chain present among them."""
     import pandas as pd
 
     from analysis.labels import t
+    from analysis.survey.sources import network_units
 
     raw_dir = Path(raw_dir or paths.DATA_RAW)
-    networks = pd.read_csv(raw_dir / "published" / "networks.csv", dtype=str)
+    survey = Path(processed_dir or paths.DATA_PROCESSED) / "survey_networks.csv"
+    table = survey if survey.is_file() else raw_dir / "published" / "networks.csv"
+    networks = pd.read_csv(table, dtype=str, keep_default_na=False)
+    ids = network_units(table)   # the same list the Makefile reads from the config's table
     out = [
         {"unit_kind": "network", "unit_id": row.network_id,
          "title": t("factsheet.title_network", lang, name=row.short_name)}
         for row in networks.itertuples()
     ]
     out += [{"unit_kind": "chain", "unit_id": cid, "title": t(f"factsheet.title_chain_{cid}", lang)}
-            for cid in CHAINS]
+            for cid in CHAINS if cid in ids]
     return out
 
 
@@ -111,6 +117,26 @@ def remove_partial_outputs(out_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def remove_other_units(out_dir: Path, lang: str, keep: set[str]) -> int:
+    """Factsheets (and their export folders) of units no longer in the list, e.g. the programme
+    demo's 118 networks after a build on the Laredo default: a full fan-out removes them from its
+    output folder, so a build never publishes another survey's factsheets. Returns how many."""
+    prefix, gone = PREFIX.get(lang, "ficha_"), 0
+    for path in Path(out_dir).iterdir():
+        if path.name.startswith("."):
+            continue
+        if path.is_file() and path.suffix in (".html", ".pdf") and path.stem.startswith(prefix):
+            unit = path.stem[len(prefix):]
+        elif path.is_dir():
+            unit = path.name
+        else:
+            continue
+        if unit not in keep:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            gone += 1
+    return gone
+
+
 def tasks(todo: list[dict], lang: str, config: str | None, out_dir: Path, build_dir: Path,
           processed_dir: Path | None = None) -> list[Task]:
     """One task per factsheet, keyed by its unit id; every input and output an absolute path
@@ -139,7 +165,9 @@ def build_all(jobs: int = 2, lang: str = "es", config: str | None = None,
     build_dir.mkdir(parents=True, exist_ok=True)
     remove_partial_outputs(out_dir)
     if todo is None:
-        todo = units(lang=lang)
+        todo = units(lang=lang, processed_dir=processed_dir)
+        if not only:
+            remove_other_units(out_dir, lang, {u["unit_id"] for u in todo})
         if only:
             known = {u["unit_id"] for u in todo}
             unknown = [u for u in only if u not in known]
@@ -155,7 +183,7 @@ def build_one(unit_id: str, lang: str = "es", config: str | None = None,
               out_dir: Path | None = None, build_dir: Path | None = None,
               processed_dir: Path | None = None) -> dict:
     """Build the factsheet of one network or chain (the Makefile calls this once per unit)."""
-    by_id = {u["unit_id"]: u for u in units(lang=lang)}
+    by_id = {u["unit_id"]: u for u in units(lang=lang, processed_dir=processed_dir)}
     if unit_id not in by_id:
         raise KeyError(f"unknown factsheet unit {unit_id!r}; known: {', '.join(by_id)}")
     out_dir = Path(out_dir or paths.REPORTS / export_name("factsheets", lang))

@@ -230,12 +230,14 @@ def build_producers(networks: pd.DataFrame, rng: np.random.Generator) -> pd.Data
 
 # ---------------------------------------------------------------- outcomes
 def simulate(producers: pd.DataFrame, calib: dict, rng: np.random.Generator,
-             planted: dict | None = None) -> pd.DataFrame:
+             planted: dict | None = None, sectors: tuple | None = None) -> pd.DataFrame:
     """Clean producer x round panel (the truth before any dirt), canonical column names.
 
     ``planted`` (default ``PLANTED_EFFECTS``) gives the margin and labour effects; with
     ``calib[chain]["effect"]`` set to zeros and ``planted`` to zeros, the same ``rng`` state gives
     the untreated potential outcomes Y(0) of the same draw (the coverage simulation uses that).
+    ``sectors`` (default ``SECTORS``, Laredo's) are the places that get sector x round shocks
+    (the programme demo passes its own).
     """
     planted_all = PLANTED_EFFECTS if planted is None else planted
     sd, a = DEMO_ASSUMPTIONS["sd"], DEMO_ASSUMPTIONS
@@ -245,7 +247,7 @@ def simulate(producers: pd.DataFrame, calib: dict, rng: np.random.Generator,
     fe_yield = rng.normal(-sd["yield_producer"] ** 2 / 2, sd["yield_producer"], n)
     fe_lab = rng.normal(0, 0.15, n)
     gap = np.where(producers["member"], 0.0, a["comparison_log_gap"])
-    sector_shock = {(s, r): rng.normal(0, sd["sector_round"]) for s in SECTORS for _, r, _ in SHEETS}
+    sector_shock = {(s, r): rng.normal(0, sd["sector_round"]) for s in (sectors or SECTORS) for _, r, _ in SHEETS}
     net_ids = sorted(producers["network_id"].dropna().unique())
     network_shock = {(k, r): rng.normal(0, sd["network_round"]) for k in net_ids for _, r, _ in SHEETS}
     out = []

@@ -42,6 +42,8 @@ DEMO_SHA256 = {
     "823817ab11735f7d175312847d7481c3ffd805463ed292a7ce34203ecd9ac37c",  # encuesta_demo_equipo2.csv
     "5de11b4c6f2aa558935f53a90c805fcc28bfadbca74ec0b0a67ba316c0a824c6",  # encuesta_demo_ancha.xlsx
     "dcb621cd2413dce629fa09f60058831c630996817e2b37a296da9dbebc5bacc5",  # encuesta_demo_kobo.csv
+    # encuesta_programa.xlsx (python -m analysis.survey.demo_programa --seed 2011)
+    "575e7275b3f97112878f74082ed4a54c1702fd075a514f14d06cada3cf3315b2",
 }
 
 

@@ -101,6 +101,34 @@ def counts_by_network(panel: pd.DataFrame, names: dict | None = None) -> pd.Data
     return out.sort_values(["_order", "chain", "network"]).drop(columns="_order").reset_index(drop=True)
 
 
+STABLE_ROWS_MAX = 30  # more rows than this in the producers-per-network table: collapse the stable ones
+
+
+def collapse_stable(by_network: pd.DataFrame, max_rows: int = STABLE_ROWS_MAX,
+                    labels: dict | None = None) -> tuple[pd.DataFrame, int]:
+    """A programme-scale survey's producers-per-network table, kept readable: with more than
+    ``max_rows`` rows, the networks (and comparison sectors) surveyed with the same number of
+    producers in every round become one row per group and chain (their sums; ``labels`` maps
+    "members"/"comparison" to a text with ``{n}``), and only the rows that change between rounds
+    (attrition, late entries) are listed one by one. Returns the table and how many rows were
+    collapsed (0: the table as given)."""
+    years = [c for c in by_network.columns if str(c).isdigit()]
+    if len(by_network) <= max_rows or not years:
+        return by_network, 0
+    stable = by_network[years].nunique(axis=1) == 1
+    labels = labels or {"members": "{n} networks, same producers in every round",
+                        "comparison": "{n} sectors, same producers in every round"}
+    rows = []
+    for (group, chain), sub in by_network[stable].groupby(["group", "chain"], sort=False):
+        row = {"group": group, "chain": chain, "network": labels[group].format(n=len(sub))}
+        row.update({y: int(sub[y].sum()) for y in years})
+        rows.append(row)
+    out = pd.concat([by_network[~stable], pd.DataFrame(rows, columns=by_network.columns)], ignore_index=True)
+    out["_order"] = out["group"].map({"members": 0, "comparison": 1})
+    out = out.sort_values(["_order", "chain"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    return out, int(stable.sum())
+
+
 def panel_completeness(panel: pd.DataFrame) -> pd.DataFrame:
     """Producers by number of rounds in which they were observed, per group and chain."""
     per = panel.groupby("producer_id").agg(rounds=("round", "nunique"), chain=("chain", "first"),
