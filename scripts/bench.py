@@ -8,21 +8,25 @@ Measured in one run, on this machine:
   3. warm no-op (`make report` again);
   4. rebuild after touching one raw file (data/raw/published/networks.csv);
   5. time per stage (papermill, HTML, PDF) summed over the cold build, from build/timings.jsonl;
-  6. the factsheet fan-out (every factsheet, on the processed data of the build) into temporary
+  6. the reproducibility check: a second clean build (`make report` with P, B and PUBLISH_DIR
+     in a temporary folder) compared, file by file (sha256), with the cold build's reports/ and
+     data/processed/ (manifest.json included; hidden files and step stamps left out, as in the
+     manifest): outputs identical / total, and the names of any that differ;
+  7. the factsheet fan-out (every factsheet, on the processed data of the build) into temporary
      folders, with 2 local processes and with a 2-worker Dask LocalCluster: wall time of each
      (interpreter and cluster start included) and how many outputs are byte-identical between them;
-  7. the survey step (read, clean, validate, write) on big deliveries of 10^4, 10^5 and 10^6
+  8. the survey step (read, clean, validate, write) on big deliveries of 10^4, 10^5 and 10^6
      rows (scripts/make_big_delivery.py; `--clean-sizes` with no sizes skips it): median wall
      time and peak memory of a fresh process over `--clean-repeats` runs (about 2 minutes);
-  8. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
+  9. the estimator on synthetic panels of 10^4, 10^5, 10^6 producer-rounds: clustered s.e. and wild
      cluster bootstrap (999 draws), time and peak memory, each in a fresh process;
-  9. the command line: `redes --help` and `redes effects --help` in a fresh process (median of 5;
+ 10. the command line: `redes --help` and `redes effects --help` in a fresh process (median of 5;
      the commands import their stage only when they run, so the help needs no pandas).
   10. the programme-scale SYNTHETIC demo (config/demo_programa.yaml, 118 networks + 2 chains):
      its Spanish edition built into a temporary folder, then its factsheet fan-out with 2 local
      processes and with a 2-worker Dask LocalCluster (`--skip-programme` leaves it out; ~25 min).
 The build part rewrites reports/ and data/processed/ in place (it is the real build).
-`--skip-build` keeps the fan-out rows (on the data/processed there is), so `--skip-build --sizes`
+`--skip-build` leaves out the build rows and the reproducibility check (it needs two builds) but keeps the fan-out rows (on the data/processed there is), so `--skip-build --sizes`
 (no sizes) runs them alone; `--skip-fanout` leaves them out. The machine may be shared: the
 fan-out times vary with its load (`--fanout-repeats 2` reports the faster of two rounds).
 """
@@ -87,13 +91,50 @@ def read_timings(since: float) -> list[dict]:
     return [r for r in rows if r.get("time", 0) >= since]
 
 
-def build_benchmark() -> dict:
+def output_hashes(reports: Path, processed: Path) -> dict[str, str]:
+    """sha256 of every output of a build, by path as the manifest names it (``reports/...``,
+    ``data/processed/...``): hidden files (.gitkeep, temporaries) and step stamps (build
+    bookkeeping that names the build's folders) are left out, as ``analysis.publish`` does."""
+    out = {}
+    for label, folder in (("reports", reports), ("data/processed", processed)):
+        for name, digest in tree_hashes(folder).items():
+            parts = name.split("/")
+            if any(p.startswith(".") for p in parts) or name.endswith(".stamp") or name == "README.md":
+                continue
+            out[f"{label}/{name}"] = digest
+    return out
+
+
+def compare_hashes(first: dict[str, str], second: dict[str, str]) -> dict:
+    names = sorted(set(first) | set(second))
+    differ = [n for n in names if first.get(n) != second.get(n)]
+    return {"total": len(names), "identical": len(names) - len(differ), "differ": differ}
+
+
+def reproducibility_benchmark(first: dict[str, str], env: dict | None) -> dict:
+    """A second clean build of the same checkout into a temporary folder (the Makefile's
+    processed, build and publish folders moved there), compared with the first build."""
+    with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as tmp:
+        t = Path(tmp)
+        secs = sh(f"make report P={t / 'processed'} B={t / 'build'} PUBLISH_DIR={t / 'reports'}", env=env)
+        second = output_hashes(t / "reports", t / "processed")
+    print(f"  second clean build done ({secs:.1f} s)", file=sys.stderr)
+    return {"seconds": secs, **compare_hashes(first, second)}
+
+
+def build_benchmark(repro: bool = True) -> dict:
+    from analysis.reproducible import build_epoch
+
     cores = os.cpu_count() or 1
     out = {"cores": cores, "floor_s": floor_seconds()}
+    # one build date for both builds of the reproducibility check, even if a commit lands meanwhile
+    epoch = build_epoch()
+    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else None
     sh("make clean")
     t0 = time.time()
-    out["cold_s"] = sh("make report")
+    out["cold_s"] = sh("make report", env=env)
     cold = read_timings(t0)
+    first = output_hashes(ROOT / "reports", ROOT / "data" / "processed")
     out["notebooks"] = len(cold)
     for stage in ("papermill", "html", "pdf", "render"):
         out[f"stage_{stage}_s"] = sum(r.get(stage, 0.0) for r in cold)
@@ -105,7 +146,14 @@ def build_benchmark() -> dict:
         out[f"{key}_notebooks"] = len(read_timings(t1))
     out["ideal_s"] = out["notebooks"] * out["floor_s"] / cores
     out["full_over_floor"] = out["cold_s"] / out["ideal_s"] if out["ideal_s"] else float("nan")
+    out["repro"] = reproducibility_benchmark(first, env) if repro else None
     return out
+
+
+def print_repro_row(r: dict) -> None:
+    ok = "met" if r["identical"] == r["total"] and r["total"] else "MISSED"
+    print(f"| outputs byte-identical, two clean builds into separate folders (sha256 of reports/ and "
+          f"data/processed/, manifest.json included) | {r['identical']}/{r['total']} | all ({ok}) |")
 
 
 FANOUT_JOBS = 2
@@ -288,6 +336,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--skip-fanout", action="store_true", help="leave out the factsheet fan-out rows")
+    parser.add_argument("--skip-repro", action="store_true",
+                        help="leave out the reproducibility check (the second clean build)")
     parser.add_argument("--fanout-repeats", type=int, default=1,
                         help="rounds of the fan-out on each backend (the fastest is reported)")
     parser.add_argument("--clean-sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000],
@@ -306,7 +356,7 @@ def main() -> None:
         print(f"| `redes {command + ' ' if command else ''}--help` (fresh process, median of 5) | {secs:.2f} | < 1 s ({ok}) |")
     fanout = None
     if not args.skip_build:
-        b = build_benchmark()
+        b = build_benchmark(repro=not args.skip_repro)
         fanout = None if args.skip_fanout else fanout_benchmark(repeats=args.fanout_repeats)
         print("\n| build measure | value | target |\n|---|---|---|")
         print(f"| floor: bare papermill run of an empty notebook | {b['floor_s']:.2f} s | |")
@@ -325,8 +375,14 @@ def main() -> None:
             print(f"| stage total: {stage} (summed over processes) | {b[f'stage_{stage}_s']:.1f} s | |")
         if fanout:
             print_fanout_rows(fanout)
+        if b["repro"]:
+            print_repro_row(b["repro"])
         stages = {s: b[f"stage_{s}_s"] for s in ("papermill", "html", "pdf")}
         print(f"\nDominant stage: {max(stages, key=stages.get)}")
+        if b["repro"] and b["repro"]["differ"]:
+            shown = b["repro"]["differ"]
+            print(f"Outputs that differ between the two builds ({len(shown)}): " + ", ".join(shown[:40])
+                  + (" ..." if len(shown) > 40 else ""))
     elif not args.skip_fanout:
         fanout = fanout_benchmark(repeats=args.fanout_repeats)
         print("\n| fan-out measure | value | target |\n|---|---|---|")
