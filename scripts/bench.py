@@ -94,7 +94,7 @@ def read_timings(since: float) -> list[dict]:
 def output_hashes(reports: Path, processed: Path) -> dict[str, str]:
     """sha256 of every output of a build, by path as the manifest names it (``reports/...``,
     ``data/processed/...``): hidden files (.gitkeep, temporaries) and step stamps (build
-    bookkeeping that names the build's folders) are left out, as ``analysis.publish`` does."""
+    bookkeeping that names the build's folders) are left out, as ``analysis.report.publish`` does."""
     out = {}
     for label, folder in (("reports", reports), ("data/processed", processed)):
         for name, digest in tree_hashes(folder).items():

@@ -3,7 +3,7 @@
 Each edition is built a second time into its own temporary folder, exactly as the session's e2e
 build (``conftest.build_edition``: the three step notebooks, the main and data-quality reports,
 two factsheets), and the sha256 of every output of both builds is compared: data/processed with
-its ``manifest.json`` (``analysis.publish.write_manifest``, what ``make report`` writes), the
+its ``manifest.json`` (``analysis.report.publish.write_manifest``, what ``make report`` writes), the
 CSV, XLSX, PNG and SVG exports, the HTML and the PDF of both editions and the factsheets. The
 executed notebooks under ``build/`` are intermediates (they hold the folder's path and the
 cells' timings) and are left out. A failure names every file that differs or exists in one
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import build_edition
 
-from analysis.publish import write_manifest
+from analysis.report.publish import write_manifest
 
 INTERMEDIATE = "build"  # executed notebooks, hash stamps: not outputs of the build
 
