@@ -38,3 +38,21 @@ def test_forest_accepts_the_surveys_own_networks(tmp_path):
         "comparison": "", "inference": "", "note": ""})
     rows, _ = network_forest_rows(effects, "net_income_pen", survey_networks(tmp_path, None), 5)
     assert set(rows["network_id"]) == {"red_alfa", "red_beta"}
+
+
+def test_no_person_name_reaches_the_processed_networks(tmp_path, capsys):
+    """The default config's networks table is Tabla N°02, whose ``representative`` column holds
+    people's names: the cleaning step leaves it out of data/processed and says so."""
+    from analysis import paths
+    from analysis.survey.pipeline import write_survey_networks
+
+    raw = pd.read_csv(paths.PUBLISHED / "networks.csv", dtype=str)
+    assert "representative" in raw.columns
+    target = write_survey_networks(paths.PUBLISHED / "networks.csv", tmp_path)
+    text = target.read_text(encoding="utf-8")
+    assert "representative," not in text.splitlines()[0] + ","
+    assert [name for name in raw["representative"] if name in text] == []
+    assert list(pd.read_csv(target, dtype=str)["network_id"]) == list(raw["network_id"])
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "[survey] survey_networks.csv: column(s) representative of networks.csv left out "
+        "(only network attributes go to data/processed, never a person's name)")

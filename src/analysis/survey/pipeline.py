@@ -117,14 +117,26 @@ def run(config_path, processed_dir) -> CleanResult:
 
 
 SURVEY_NETWORKS = "survey_networks.csv"
+# What survey_networks.csv may hold: attributes of a network, never of a person.
+NETWORK_COLUMNS = ("network_id", "name", "short_name", "chain", "programme_phase", "start_date",
+                   "men", "women", "total", "representative_sex", "region", "sector", "source")
 
 
 def write_survey_networks(networks_file, out_dir) -> Path:
     """Copy the networks table the cleaning used (the config's ``networks_file``) to out_dir, so
-    the reports name the survey's networks, not the project's published ones (issue 14)."""
+    the reports name the survey's networks, not the project's published ones (issue 14).
+
+    Only the columns that describe a network are copied (``NETWORK_COLUMNS``): a person's name,
+    such as the published table's ``representative``, never reaches data/processed; the columns
+    left out are named on stderr."""
     target = Path(out_dir) / SURVEY_NETWORKS
     df = pd.read_csv(networks_file, dtype=str, keep_default_na=False)
-    df.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    left_out = [c for c in df.columns if c not in NETWORK_COLUMNS]
+    if left_out:
+        print(f"[survey] {SURVEY_NETWORKS}: column(s) {', '.join(left_out)} of {Path(networks_file).name} "
+              "left out (only network attributes go to data/processed, never a person's name)",
+              file=sys.stderr)
+    df.drop(columns=left_out).to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
     return target
 
 
