@@ -71,7 +71,11 @@ def test_a_failing_task_is_named_with_its_message_and_the_others_finish():
 
 
 def test_the_build_date_travels_with_the_task(monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    # run_task sets the task's variables in this process: setenv first, so that monkeypatch
+    # restores the variable afterwards (delenv of an unset variable records nothing, and the
+    # 2023 date leaked into every later build of the session)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert run_task(source_date, {}, {"SOURCE_DATE_EPOCH": "1700000000"}) == "1700000000"
     with pytest.raises(TaskError, match="ZeroDivisionError"):
         run_task(lambda: 1 / 0, {}, {})
