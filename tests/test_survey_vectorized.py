@@ -54,6 +54,9 @@ def test_fast_csv_keeps_line_numbers_blank_lines_and_title_free_header():
     "Encuesta\nk;v\nA;1\n",   # a title row above the header
     "k;v\rA;1\r",             # old Mac line ends
     "k\nA\n",                 # one column
+    "k;v;w\nA;1\nB;2;3;4\n",   # a short and a long line whose separators add up to the width
+    "k;v;w\nA;1;2;3\nB;2\n",   # the same, the long line first
+    "k;v\nA;1\n\t\n",          # a line of spaces only (one field)
 ])
 def test_fast_csv_declines_what_only_the_csv_module_reads(text):
     assert _fast_csv_frame(P, text, ";", ["k"]) is None

@@ -44,7 +44,8 @@ def _rounds(panel, config_file) -> list[Problem]:
 
 def _comparison(panel, config_file, member_column) -> list[Problem]:
     out = []
-    for chain, rows in panel.groupby("chain", observed=True):
+    slim = panel[["chain", "member", "round", "producer_id"]]  # the groups copy only these
+    for chain, rows in slim.groupby("chain", observed=True):
         members = rows[rows["member"].astype(bool)]
         comparison = rows[~rows["member"].astype(bool)]
         if members.empty:

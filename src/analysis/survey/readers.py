@@ -270,17 +270,18 @@ def _fast_csv_frame(path, text: str, sep: str, hint) -> tuple[pd.DataFrame, list
     filled = ends > starts                                          # csv gives [] for an empty line
     if not filled.any():
         return None
-    seps = np.flatnonzero(buf == ord(sep))
-    fields = (np.searchsorted(seps, ends[filled]) - np.searchsorted(seps, starts[filled])) + 1
-    del seps
-    width = int(fields[0])
-    if width < 2 or (fields != width).any():
+    # Every filled line has ``width`` fields, counted without locating each separator: the C
+    # parser refuses a line longer than the first (its width), so no line is longer than the
+    # first, and the separators' total then equals (width - 1) per line only when none is shorter.
+    first = int(np.flatnonzero(filled)[0])
+    width = int(np.count_nonzero(buf[starts[first]:ends[first]] == ord(sep))) + 1
+    if width < 2 or int(np.count_nonzero(buf == ord(sep))) != (width - 1) * int(filled.sum()):
         return None
     try:
         frame = pd.read_csv(io.BytesIO(raw), sep=sep, header=None, dtype=object, na_filter=False,
                             keep_default_na=False, quoting=csv.QUOTE_NONE, skip_blank_lines=True,
-                            encoding="utf-8", engine="c", low_memory=False)
-    except Exception:  # noqa: BLE001 -- any surprise: the csv module decides
+                            encoding="utf-8", engine="c", low_memory=False, on_bad_lines="error")
+    except Exception:  # noqa: BLE001 -- any surprise (a long line among them): the csv module
         return None
     line_no = np.flatnonzero(filled) + 1
     if frame.shape != (len(line_no), width):
@@ -314,7 +315,12 @@ def _fast_csv_frame(path, text: str, sep: str, hint) -> tuple[pd.DataFrame, list
     body = recs[start + 1:]
     if not len(body):
         _fail(path, None, "empty_file: header but no data rows")
-    data = frame.iloc[body] if len(body) < len(frame) else frame
+    if len(body) == len(frame):
+        data = frame
+    elif body[-1] - body[0] + 1 == len(body):  # one run of records: a slice, no copy
+        data = frame.iloc[int(body[0]):int(body[-1]) + 1]
+    else:
+        data = frame.iloc[body]
     data = data.set_axis(names, axis=1).reset_index(drop=True)
     return data, line_no[body].tolist()
 
