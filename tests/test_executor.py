@@ -70,15 +70,14 @@ def test_a_failing_task_is_named_with_its_message_and_the_others_finish():
     assert "[fo] 3/3 done, 1 failed" in log.getvalue()
 
 
-def test_the_build_date_travels_with_the_task(monkeypatch):
-    # run_task sets the task's variables in this process: setenv first, so that monkeypatch
-    # restores the variable afterwards (delenv of an unset variable records nothing, and the
-    # 2023 date leaked into every later build of the session)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+def test_the_build_date_travels_with_the_task_and_is_restored(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert run_task(source_date, {}, {"SOURCE_DATE_EPOCH": "1700000000"}) == "1700000000"
+    assert "SOURCE_DATE_EPOCH" not in os.environ      # an unset variable is unset again
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     with pytest.raises(TaskError, match="ZeroDivisionError"):
-        run_task(lambda: 1 / 0, {}, {})
+        run_task(lambda: 1 / 0, {}, {"SOURCE_DATE_EPOCH": "1700000000"})
+    assert os.environ["SOURCE_DATE_EPOCH"] == "0"     # a set one gets its value back, error or not
 
 
 def test_unknown_backend_and_duplicate_keys_are_refused():

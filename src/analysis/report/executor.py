@@ -61,7 +61,10 @@ class FanOutError(RuntimeError):
 
 def run_task(fn: Callable[..., Any], kwargs: dict, env: dict[str, str]) -> Any:
     """What a worker runs: set the forwarded variables, call ``fn(**kwargs)``, and turn any error
-    into a :class:`TaskError` carrying its summary (the error raised inside a notebook, by name)."""
+    into a :class:`TaskError` carrying its summary (the error raised inside a notebook, by name).
+    The variables are restored afterwards, so a call in the caller's own process leaves its
+    environment as it was."""
+    before = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
         return fn(**kwargs)
@@ -69,6 +72,12 @@ def run_task(fn: Callable[..., Any], kwargs: dict, env: dict[str, str]) -> Any:
         from analysis.report.build import error_summary
 
         raise TaskError(error_summary(exc)) from None
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def forwarded_env() -> dict[str, str]:
