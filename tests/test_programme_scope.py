@@ -155,3 +155,16 @@ def test_factsheet_covers_name_the_network_region(tmp_path):
     laredo = factsheets.units(processed_dir=tmp_path / "none", lang="en")
     assert {u["subtitle"] for u in laredo} == {t("factsheet.subtitle", "en")}
     assert {u["programme"] for u in laredo} == {t("report.programme", "en")}
+
+
+@pytest.mark.parametrize("lang,text", [("es", "26 valores: Anta, Calca, ..."), ("en", "26 values: Anta, Calca, ...")])
+def test_codebook_table_counts_many_values_in_the_editions_language(lang, text):
+    """More than 12 distinct values (the programme demo's 26 sectors) are counted in ``lang``."""
+    import pandas as pd
+
+    from analysis.survey.codebook import codebook_report_table
+
+    cb = pd.DataFrame({"variable": ["sector"], "label_es": ["Sector"], "label_en": ["Sector"],
+                       "type": ["str"], "unit": [""], "values_or_range": ["26 values: Anta, Calca, ..."],
+                       "missing": [0]})
+    assert codebook_report_table(cb, lang).iloc[0, 3] == text
