@@ -51,6 +51,7 @@ PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
 LABELS        := src/analysis/labels.py src/analysis/published/translate.py $(wildcard src/analysis/i18n/*.yaml) \
                  $(wildcard src/analysis/report/text/*/*.md)
 RENDER_SRC    := src/analysis/report/build.py src/analysis/report/render.py src/analysis/report/numbering.py src/analysis/report/provenance.py \
+                 src/analysis/report/scope.py \
                  src/analysis/report/xlsx_export.py src/analysis/money.py src/analysis/reproducible.py \
                  $(wildcard src/analysis/report/suppression.py) $(wildcard src/analysis/report/templates/*) $(LABELS)
 AUDIT_SRC     := src/analysis/published/load.py src/analysis/published/audit.py src/analysis/published/implied.py

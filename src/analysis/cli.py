@@ -415,11 +415,14 @@ def build_cmd(notebook: Path, executed: Path, html, pdf, title, subtitle, title_
     from analysis.reproducible import pin_build_date
 
     params = dict(parameters)
+    programme = None
     if title_key or subtitle_key:
-        from analysis.labels import t
+        from analysis.report.scope import cover
 
-        title = t(title_key, lang) if title_key else title
-        subtitle = t(subtitle_key, lang) if subtitle_key else subtitle
+        # the cover names the networks the survey covers (Laredo's 12, or e.g. the programme's 118)
+        labels = cover(lang, title_key, subtitle_key, config_path=params.get("config_path"),
+                       processed_dir=processed_dir or paths.DATA_PROCESSED, title=title, subtitle=subtitle)
+        title, subtitle, programme = labels["title"], labels["subtitle"], labels["programme"]
     pin_build_date()  # inherited by the kernel: every output carries the commit's date, not now
     if processed_dir is not None:
         params.setdefault("processed_dir", str(processed_dir.resolve()))
@@ -431,7 +434,7 @@ def build_cmd(notebook: Path, executed: Path, html, pdf, title, subtitle, title_
             click.echo(f"[build] {notebook.name}: papermill {secs:.1f} s", err=True)
         else:
             timings = run(notebook, executed, html, pdf, title, subtitle, params, lang,
-                          progress=progress, reports_dir=reports_dir)
+                          progress=progress, reports_dir=reports_dir, programme=programme)
             click.echo(f"[build] {notebook.name}: {describe(timings)}", err=True)
     except UserFacingError as exc:
         # a newline first when papermill's progress bar may have stopped mid-line

@@ -79,13 +79,16 @@ def export_name(what: str, lang: str = "es") -> str:
 SYNTHETIC_PLACES = ("cover", "summary", "effects", "quality", "factsheet")
 
 
-def synthetic_notice(lang: str = "es", place: str = "cover") -> str:
+def synthetic_notice(lang: str = "es", place: str = "cover", laredo: bool = True) -> str:
     """The synthetic-data warning, the same words wherever it stands (``common.synthetic_core``),
     plus the one sentence of its ``place``: "Datos sintéticos. La encuesta a productores de esta
-    edición es sintética: ... no son hallazgos sobre Laredo. <sentence of the place>"."""
+    edición es sintética: ... no son hallazgos sobre Laredo. <sentence of the place>".
+    ``laredo=False`` (a survey of other networks than Tabla N°02's, analysis.report.scope): "...
+    no son hallazgos sobre las redes del programa" (``common.synthetic_core_programme``)."""
     if place not in SYNTHETIC_PLACES:
         raise ValueError(f"synthetic notice place {place!r} unknown; use one of {SYNTHETIC_PLACES}")
-    parts = [t("common.synthetic_label", lang), t("common.synthetic_core", lang),
+    parts = [t("common.synthetic_label", lang),
+             t("common.synthetic_core" if laredo else "common.synthetic_core_programme", lang),
              t(f"common.synthetic_{place}", lang)]
     return " ".join(p for p in parts if p)
 

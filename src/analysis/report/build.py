@@ -174,15 +174,18 @@ def run(
     lang: str = "es",
     progress: bool = True,
     reports_dir: Path | None = None,
+    programme: str | None = None,
 ) -> dict:
-    """Execute then render one report. Returns timings in seconds per stage."""
+    """Execute then render one report. Returns timings in seconds per stage. ``programme``: the
+    cover's programme line (default ``report.programme``)."""
     from analysis.report.render import render
 
     params = {**default_parameters(lang, reports_dir), **(parameters or {})}
     timings = {"papermill": execute(Path(notebook), Path(executed), params, progress=progress)}
     start = time.perf_counter()
     with atomic_outputs(html, pdf) as (tmp_html, tmp_pdf):
-        result = render(Path(executed), tmp_html, tmp_pdf, title=title, subtitle=subtitle, lang=lang)
+        result = render(Path(executed), tmp_html, tmp_pdf, title=title, subtitle=subtitle, lang=lang,
+                        programme=programme)
     timings["render"] = time.perf_counter() - start
     timings.update({"html": result.html_seconds, "pdf": result.pdf_seconds or 0.0, "pages": result.pages or 0})
     log_timings(Path(executed), timings)

@@ -33,6 +33,7 @@ def units(raw_dir: Path | None = None, lang: str = "es", processed_dir: Path | N
     import pandas as pd
 
     from analysis.labels import t
+    from analysis.report.scope import cover_text, scope_of
     from analysis.survey.sources import network_units
 
     raw_dir = Path(raw_dir or paths.DATA_RAW)
@@ -40,12 +41,20 @@ def units(raw_dir: Path | None = None, lang: str = "es", processed_dir: Path | N
     table = survey if survey.is_file() else raw_dir / "published" / "networks.csv"
     networks = pd.read_csv(table, dtype=str, keep_default_na=False)
     ids = network_units(table)   # the same list the Makefile reads from the config's table
+    # the cover names the survey's scope: Laredo for Tabla N°02's networks, else the programme's
+    # regions (a network's factsheet: its own region)
+    scope = scope_of(networks)
+    programme = cover_text("report.programme", lang, scope)
+    region = networks["region"] if "region" in networks.columns else pd.Series("", index=networks.index)
     out = [
         {"unit_kind": "network", "unit_id": row.network_id,
-         "title": t("factsheet.title_network", lang, name=row.short_name)}
-        for row in networks.itertuples()
+         "title": t("factsheet.title_network", lang, name=row.short_name),
+         "subtitle": cover_text("factsheet.subtitle", lang, scope, regions=[reg] if reg else None),
+         "programme": programme}
+        for row, reg in zip(networks.itertuples(), region)
     ]
-    out += [{"unit_kind": "chain", "unit_id": cid, "title": t(f"factsheet.title_chain_{cid}", lang)}
+    out += [{"unit_kind": "chain", "unit_id": cid, "title": t(f"factsheet.title_chain_{cid}", lang),
+             "subtitle": cover_text("factsheet.subtitle", lang, scope), "programme": programme}
             for cid in CHAINS if cid in ids]
     return out
 
@@ -84,10 +93,11 @@ def _build_one(unit: dict, lang: str, config: str | None, out_dir: Path, build_d
             work / f"{stem}.html",
             work / f"{stem}.pdf",
             title=unit["title"],
-            subtitle=t("factsheet.subtitle", lang),
+            subtitle=unit.get("subtitle") or t("factsheet.subtitle", lang),
             parameters=params,
             lang=lang,
             progress=False,
+            programme=unit.get("programme"),
         )
         exports = work / export_name("factsheets", lang) / unit["unit_id"]
         if exports.is_dir():

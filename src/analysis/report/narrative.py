@@ -51,6 +51,10 @@ def load_report_config(path: Path | str, lang: str = "es") -> dict:
     from analysis.published.translate import source_name
 
     out["source_name"] = source_name(data, lang)
+    # whether the survey's networks are Laredo's (Tabla N°02), for the wording of the notices
+    from analysis.report.scope import survey_scope
+
+    out["laredo"] = survey_scope(path).laredo
     if not isinstance(out["synthetic"], bool):
         raise ValueError(f"{path}: key 'synthetic' must be true or false, got {out['synthetic']!r}")
     if isinstance(out["min_cell"], bool) or not isinstance(out["min_cell"], int) or out["min_cell"] < 1:
@@ -104,11 +108,12 @@ def summary_values(networks: pd.DataFrame, audit: pd.DataFrame) -> dict[str, int
 
 
 def summary_text(networks: pd.DataFrame, audit: pd.DataFrame, lang: str = "es",
-                 synthetic: bool = True) -> str:
-    """The summary paragraph filled from data; on synthetic survey data it says so."""
+                 synthetic: bool = True, laredo: bool = True) -> str:
+    """The summary paragraph filled from data; on synthetic survey data it says so (``laredo``:
+    the survey's networks are Tabla N°02's, see labels.synthetic_notice)."""
     clause = t(f"narrative.summary_effects_{'synthetic' if synthetic else 'real'}", lang)
     text = fill("narrative.summary", lang, effects_clause=clause, **summary_values(networks, audit))
-    return f"{text}\n\n**{synthetic_notice(lang, 'summary')}**" if synthetic else text
+    return f"{text}\n\n**{synthetic_notice(lang, 'summary', laredo)}**" if synthetic else text
 
 
 def audit_text(audit: pd.DataFrame, lang: str = "es") -> str:
@@ -180,13 +185,13 @@ def data_line(processed_dir: Path | str, lang: str = "es") -> str:
 def notice_text(config: dict, lang: str = "es") -> str:
     """Cover notice: the synthetic-data warning, or the plain survey source line."""
     if config["synthetic"]:
-        return synthetic_notice(lang, "cover")
+        return synthetic_notice(lang, "cover", config.get("laredo", True))
     return fill("narrative.real_notice", lang, source_name=config["source_name"])
 
 
 def effects_notice_text(config: dict, lang: str = "es") -> str:
     """The box that opens the effects chapter on synthetic data: what its numbers are not."""
-    return synthetic_notice(lang, "effects")
+    return synthetic_notice(lang, "effects", config.get("laredo", True))
 
 
 def sensitivity_text(lang: str = "es") -> str:

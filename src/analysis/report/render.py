@@ -76,8 +76,10 @@ def format_date(day: dt.date, lang: str = "es") -> str:
 
 
 def notebook_to_html(nb_path: Path | str, title: str, subtitle: str = "", lang: str = "es",
-                     date: dt.date | None = None) -> tuple[str, list[tuple[int, str]]]:
-    """HTML string of the report and its (level, text) headings."""
+                     date: dt.date | None = None,
+                     programme: str | None = None) -> tuple[str, list[tuple[int, str]]]:
+    """HTML string of the report and its (level, text) headings. ``programme``: the cover's
+    programme line (default ``report.programme``, the Laredo networks; see analysis.report.scope)."""
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -107,7 +109,7 @@ def notebook_to_html(nb_path: Path | str, title: str, subtitle: str = "", lang: 
             "lang": lang,
             "title": title,
             "subtitle": subtitle,
-            "programme": t("report.programme", lang),
+            "programme": programme or t("report.programme", lang),
             "date": t("report.cover_version", lang, version=package_version(),
                       date=format_date(date or build_date(), lang)),
             "toc_title": t("report.toc_title", lang),
@@ -133,12 +135,12 @@ def package_version() -> str:
 
 def render(nb_path: Path | str, html_path: Path | str, pdf_path: Path | str | None = None,
            title: str = "", subtitle: str = "", lang: str = "es",
-           date: dt.date | None = None) -> RenderResult:
+           date: dt.date | None = None, programme: str | None = None) -> RenderResult:
     """Render an executed notebook to HTML (and PDF); outputs appear only when complete."""
     if not title:
         raise ValueError("render: a report title is required")
     t0 = time.perf_counter()
-    html, headings = notebook_to_html(nb_path, title, subtitle, lang, date)
+    html, headings = notebook_to_html(nb_path, title, subtitle, lang, date, programme)
     refs = find_external_refs(html)
     if refs:
         raise RenderError(f"{nb_path}: the report would load {len(refs)} external resource(s): "

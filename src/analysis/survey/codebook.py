@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -128,6 +129,9 @@ TYPES = {"es": {"bool": "sí/no", "int": "entero", "float": "número", "str": "t
          "en": {"bool": "yes/no", "int": "integer", "float": "number", "str": "text", "object": "text"}}
 
 
+MANY_VALUES = re.compile(r"^(\d+) values: (.*)$")  # what _values writes for more than 12 values
+
+
 def codebook_report_table(cb: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
     """The result codebook as the data-quality report prints it: label, type, unit, values, missing.
 
@@ -155,6 +159,8 @@ def codebook_report_table(cb: pd.DataFrame, lang: str = "es") -> pd.DataFrame:
             values[i] = ", ".join(t(f"common.chain_{c}", lang) for c in values[i].split(", ") if c)
         elif var == "member":
             values[i] = TYPES[lang]["bool"]
+        elif (many := MANY_VALUES.match(values[i])):   # "26 values: Anta, ..." (_values) in lang
+            values[i] = t("quality.cb_many_values", lang, n=many.group(1), first=many.group(2))
     return pd.DataFrame({
         t("quality.cb_variable", lang): labels,
         t("quality.cb_type", lang): cb["type"].map(kind),
