@@ -38,15 +38,41 @@ def _formula(y: str, spec: EffectSpec) -> str:
     return f"{y} ~ {rhs} | {fe}"
 
 
+def model_columns(y: str, spec: EffectSpec) -> list[str]:
+    """The columns the DiD model reads: outcome, treatment, controls, fixed effects, cluster."""
+    fe = [spec.unit] if spec.unit_fe else [GROUP_FE, spec.unit]   # the unit counts n_units
+    cols = [y, TREAT_POST, *spec.controls, *fe, spec.period, *([spec.cluster] if spec.cluster else [])]
+    return list(dict.fromkeys(cols))
+
+
+# The last fits, by sample object and model: did_twfe, did_wild and the level pct_effect of one
+# outcome fit the same model on the same sample (one fit instead of three at 10^6 rows). An entry
+# holds its sample frame, so an id is never reused while it is cached.
+_FITS: list[tuple[pd.DataFrame, tuple, object]] = []
+_FITS_KEPT = 2
+
+
 def fit_treat_post(df: pd.DataFrame, y: str, spec: EffectSpec):
     """Fit the DiD model for outcome column ``y``; returns the pyfixest model.
+
+    Only the model's columns go to pyfixest (it copies and re-indexes the frame it is given; the
+    survey's text columns cost more than the regression on a big panel). A repeated call with
+    the same frame object and model returns the cached fit.
 
     pyfixest drops singleton fixed effects; the count is reported in the row note instead of
     as a warning.
     """
+    cols = model_columns(y, spec)
+    key = (_formula(y, spec), repr(vcov_arg(spec.vcov, spec.cluster)), tuple(cols))
+    for frame, k, fit in _FITS:
+        if frame is df and k == key:
+            return fit
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*singleton fixed effect")
-        return pf.feols(_formula(y, spec), data=df, vcov=vcov_arg(spec.vcov, spec.cluster))
+        fit = pf.feols(key[0], data=df[cols], vcov=vcov_arg(spec.vcov, spec.cluster))
+    _FITS.insert(0, (df, key, fit))
+    del _FITS[_FITS_KEPT:]
+    return fit
 
 
 def n_units_used(fit, unit: str) -> int:
