@@ -113,8 +113,8 @@ setup: $(STAMP) ## create the virtual environment and the Jupyter kernel
 # The data source (DATA) is recorded so switching configs re-runs the survey steps (relative to
 # the project when inside it: no path of this machine in data/processed).
 DATA_ID = $(patsubst $(CURDIR)/%,%,$(abspath $(DATA)))
-$(PL)/data_source.txt: FORCE
-	@mkdir -p $(PL)
+$(P)/data_source.txt: FORCE
+	@mkdir -p $(P)
 	@echo "$(DATA_ID)" | cmp -s - $@ 2>/dev/null || echo "$(DATA_ID)" > $@
 
 # The report language is recorded too, so switching LANG_REPORT rebuilds what it changes.
@@ -130,21 +130,26 @@ H    := $(BL)/hash
 HASH := @$(PY) -m analysis.hashstamp
 PUBLISHED_OUT := $(addprefix $(PL)/,audit.csv audit_findings.csv conclusions.csv implied_effects.csv \
                  implied_assumptions.csv implied_checks.csv)
-PANEL_OUT     := $(addprefix $(PL)/,panel.parquet cleaning_log.csv cleaning_summary.json survey_networks.csv)
+# The survey cleaning takes no language: it runs once, in $(P) (hash files in $(B)/hash), and the
+# English edition copies its outputs into $(PL).
+SURVEY_FILES_OUT := panel.parquet cleaning_log.csv cleaning_summary.json survey_networks.csv codebook.md codebook.xlsx
+SURVEY_OUT    := $(addprefix $(P)/,$(SURVEY_FILES_OUT))
+PANEL_OUT     := $(addprefix $(PL)/,$(SURVEY_FILES_OUT))
+SH            := $(B)/hash
 EFFECTS_OUT   := $(PL)/effects.csv
 
 $(H)/published.in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/01_published_audit.ipynb $(PL)/report_lang.txt $(PUBLISHED_CSV) $(AUDIT_SRC) $(LABELS)
-$(H)/panel.in: FORCE | $(STAMP)
-	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(PL)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
+$(SH)/panel.in: FORCE | $(STAMP)
+	$(HASH) inputs $@ -- notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(wildcard $(DATA)) $(SURVEY_FILES) \
 	  $(SURVEY_SRC) data/raw/published/networks.csv
 $(H)/effects.in: FORCE | $(STAMP)
 	$(HASH) inputs $@ -- notebooks/03_estimate_effects.ipynb $(PL)/report_lang.txt $(EFFECTS_SRC) src/analysis/effects/project.py \
 	  src/analysis/i18n/effects.yaml
 $(H)/published.out: FORCE | $(STAMP)
 	$(HASH) outputs $@ $(PL)/published.stamp -- $(PUBLISHED_OUT)
-$(H)/panel.out: FORCE | $(STAMP)
-	$(HASH) outputs $@ $(PL)/panel.stamp -- $(PANEL_OUT)
+$(SH)/panel.out: FORCE | $(STAMP)
+	$(HASH) outputs $@ $(P)/panel.stamp -- $(SURVEY_OUT)
 $(H)/effects.out: FORCE | $(STAMP)
 	$(HASH) outputs $@ $(PL)/effects.stamp -- $(EFFECTS_OUT)
 
@@ -153,15 +158,26 @@ $(PL)/published.stamp: notebooks/01_published_audit.ipynb $(PL)/report_lang.txt 
 	$(BUILD_NB) $< --executed $(BL)/01_published_audit.ipynb --no-render --lang $(LANG_REPORT)
 	$(HASH) record $@ -- $(PUBLISHED_OUT)
 
-# 2. Survey: read, validate, clean, pseudonymize.
-$(PL)/panel.stamp: notebooks/02_clean_survey.ipynb $(PL)/data_source.txt $(H)/panel.in $(H)/panel.out | $(STAMP)
-	$(BUILD_NB) $< --executed $(BL)/02_clean_survey.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
+# 2. Survey: read, validate, clean, pseudonymize (once for both editions).
+$(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(SH)/panel.in $(SH)/panel.out | $(STAMP)
+	@$(PY) -m analysis.report.build run --processed-dir $(P) $< --executed $(B)/02_clean_survey.ipynb --no-render \
+	  --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
+	$(HASH) record $@ -- $(SURVEY_OUT)
+ifneq ($(PL),$(P))
+$(H)/panel.out: FORCE | $(STAMP)
+	$(HASH) outputs $@ $(PL)/panel.stamp -- $(PANEL_OUT)
+$(PL)/panel.stamp: $(P)/panel.stamp $(H)/panel.out | $(STAMP)
+	@mkdir -p $(PL)
+	@cp $(SURVEY_OUT) $(PL)/
+	@echo "[build] 02_clean_survey: the $(LANG_REPORT) edition shares the cleaning of $(P)"
 	$(HASH) record $@ -- $(PANEL_OUT)
+endif
 
 # 3. Effects: before-after, DiD with wild cluster bootstrap, Callaway-Sant'Anna.
 $(PL)/effects.stamp: notebooks/03_estimate_effects.ipynb $(PL)/panel.stamp $(PL)/report_lang.txt $(H)/effects.in \
                    $(H)/effects.out | $(STAMP)
-	$(BUILD_NB) $< --executed $(BL)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
+	$(BUILD_NB) $< --executed $(BL)/03_estimate_effects.ipynb --no-render --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))" \
+	  -p cache_dir "$(abspath $(B))/cache"
 	$(HASH) record $@ -- $(EFFECTS_OUT)
 
 # --- reports ---------------------------------------------------------------------------------

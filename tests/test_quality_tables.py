@@ -165,3 +165,29 @@ def test_comparison_sectors_spelt_as_the_networks_named_after_them():
                           "member": [True, False, False], "chain": "lacteos", "year": 2005})
     out = counts_by_network(panel, names)
     assert sorted(out["network"]) == ["Santa Lucía-Barraza", "Santa Lucía-Barraza", "Santo Domingo"]
+
+
+def test_map_distinct_calls_once_per_distinct_value_and_keeps_missing():
+    calls = []
+
+    def spell(v):
+        calls.append(v)
+        return v if not isinstance(v, str) else v.upper()
+
+    values = pd.Series(["a", None, "b", "a", None, "a"], index=[10, 11, 12, 13, 14, 15])
+    out = q.map_distinct(values, spell)
+    assert len(calls) == 3   # "a", None, "b": not once per row
+    assert out.where(out.notna(), "missing").tolist() == ["A", "missing", "B", "A", "missing", "A"]
+    assert out.index.tolist() == [10, 11, 12, 13, 14, 15]
+    assert q.map_distinct(pd.Series([], dtype=object), spell).empty
+
+
+def test_missingness_counts_each_round_of_each_population():
+    miss = q.missingness(panel()).set_index(["column", "year"])
+    # net_income_pen: the whole panel (5 producers in 2011, 4 in 2007), A missing in 2011
+    assert miss.loc[("net_income_pen", 2011), ["applicable", "missing"]].tolist() == [5, 1]
+    assert miss.loc[("net_income_pen", 2007), ["applicable", "missing"]].tolist() == [4, 0]
+    # milk yield: the dairy chain only (A, B, C), C missing at baseline
+    assert miss.loc[("milk_yield_l_cow_day", 2005), ["applicable", "missing"]].tolist() == [3, 1]
+    # hectares: the mango chain only (D, E; E absent in 2007)
+    assert miss.loc[("hectares", 2007), ["applicable", "missing"]].tolist() == [1, 0]

@@ -12,6 +12,8 @@ reaches a report as an empty caption.
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,8 +53,51 @@ def _domain(domain: str) -> dict:
     return table
 
 
+# A pseudo-language: ``t(key, DEFERRED, **fmt)`` returns a token that names the key and its
+# values, and ``render_deferred(text, lang)`` translates every token of a text later. The effects
+# step estimates once in DEFERRED and renders each edition's notes from the same numbers.
+DEFERRED = "deferred"
+_TOKEN_START, _TOKEN_END = "\x02", "\x03"
+_TOKEN = re.compile("\x02(.*?)\x03", re.S)
+
+
+def _plain(value):
+    """A placeholder value as JSON keeps it (numpy scalars as Python numbers)."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def deferred_token(key: str, fmt: dict) -> str:
+    """The token of ``t(key, DEFERRED, **fmt)``: JSON between two control characters (JSON
+    escapes them inside its strings, so a token inside a value cannot end the outer one)."""
+    return _TOKEN_START + json.dumps([key, fmt], ensure_ascii=True, default=_plain) + _TOKEN_END
+
+
+def is_deferred(text) -> bool:
+    return isinstance(text, str) and _TOKEN_START in text
+
+
+def render_deferred(text, lang: str):
+    """Translate every token of ``text`` (``t(..., DEFERRED)``, nested ones included) into
+    ``lang``; anything that holds no token comes back as it is."""
+    if not is_deferred(text):
+        return text
+
+    def one(match) -> str:
+        key, fmt = json.loads(match.group(1))
+        return t(key, lang, **{k: render_deferred(v, lang) for k, v in fmt.items()})
+
+    return _TOKEN.sub(one, text)
+
+
 def t(key: str, lang: str = "es", **fmt) -> str:
-    """Translate ``domain.entry`` into ``lang``; ``fmt`` fills ``{placeholders}``."""
+    """Translate ``domain.entry`` into ``lang``; ``fmt`` fills ``{placeholders}``.
+    ``lang=DEFERRED``: a token that :func:`render_deferred` translates later (the key is checked
+    now)."""
+    if lang == DEFERRED:
+        domain, _, entry = key.partition(".")
+        if entry not in _domain(domain):
+            raise KeyError(f"label {entry!r} missing in {I18N_DIR / (domain + '.yaml')}")
+        return deferred_token(key, fmt)
     if lang not in LANGUAGES:
         raise ValueError(f"language {lang!r} not supported; use one of {LANGUAGES}")
     domain, _, entry = key.partition(".")

@@ -42,7 +42,8 @@ from analysis.coverage.gate import COVERAGE_CSV, apply_gate, load_coverage
 from analysis.effects import COLUMNS, METHODS, estimate_effects
 from analysis.effects.result import to_frame
 from analysis.effects.one_cluster import one_cluster_rows
-from analysis.labels import t
+from analysis.effects import cache
+from analysis.labels import DEFERRED, render_deferred, t
 
 MAIN_OUTCOMES = ("net_income_pen", "sales_value_pen", "employment_fte")
 EXTRA_OUTCOMES = ("family_labour_days", "hired_labour_days")
@@ -151,10 +152,20 @@ def _est(df, outcomes, methods, cluster, wild_reps, seed, lang, wild_ci=False):
     if controls:
         extra = t("factsheet.pe_note_chain_period", lang)
         res["note"] = [f"{n}; {extra}" if isinstance(n, str) and n else extra for n in res["note"]]
-    res["inference"] = res["inference"].str.replace("_cluster", "cluster_id").str.replace(
-        "_locality", "sector").str.replace(
-        "_unit", "producer_id")
     return res
+
+
+# The estimation copy's integer-coded columns (prepare_panel), named as the panel names them
+INTERNAL_NAMES = {"_cluster": "cluster_id", "_locality": "sector", "_unit": "producer_id"}
+
+
+def public_names(text):
+    """An inference text with the estimation copy's column names replaced by the panel's."""
+    if not isinstance(text, str):
+        return text
+    for internal, name in INTERNAL_NAMES.items():
+        text = text.replace(internal, name)
+    return text
 
 
 def _one_cluster(sub: pd.DataFrame, outcomes, lang: str) -> pd.DataFrame:
@@ -226,21 +237,15 @@ def subsets(df: pd.DataFrame):
         yield "programme_phase", int(phase), pd.concat([m, comp[comp["chain"].isin(_comparison_chains(m))]]), "subgroup"
 
 
-def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_reps: int = 999,
-                        seed: int = 20111231, lang: str = "es",
-                        wild_ci_levels: Sequence[str] = ("overall", "chain"),
-                        progress: bool = True, coverage_csv: Path | str = COVERAGE_CSV) -> pd.DataFrame:
-    """Estimate every effect of the report, write ``processed_dir/effects.csv``, return it.
-
-    ``wild_ci_levels``: levels ("overall", "chain") whose wild-bootstrap row also gets the CI by
-    test inversion (cheap with the FWL bootstrap of ``analysis.effects.bootstrap``; ~25 s per
-    outcome with pyfixest's ``wildboottest``). Rows without it say so in ``note``. Progress
-    lines go to stderr.
-
-    Intervals, standard errors and p-values are kept only where ``coverage_csv`` (the table of
-    ``make simulate``) shows a simulated coverage in 0.93–0.97 for that method × level × outcome
-    (:func:`analysis.coverage.gate.apply_gate`); the column ``sim_coverage`` says which.
+def estimate_project(panel: pd.DataFrame, wild_reps: int = 999, seed: int = 20111231,
+                     wild_ci_levels: Sequence[str] = ("overall", "chain"),
+                     progress: bool = True) -> pd.DataFrame:
+    """Every estimate of the report, before the coverage gate, with its text (``note``,
+    ``comparison``, ``inference``) in no language yet: :data:`analysis.labels.DEFERRED` tokens
+    that :func:`render_effects` translates. The numbers do not depend on the edition's language,
+    so both editions render the same estimates (:func:`run_project_effects` computes them once).
     """
+    lang = DEFERRED
     start = time.perf_counter()
     df = prepare_panel(panel)
     timing = timing_text(df, lang)
@@ -282,9 +287,64 @@ def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_rep
                   f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     out = pd.concat(parts, ignore_index=True)[COLUMNS]
     chain_of = df.loc[df["member"].astype(bool)].drop_duplicates("network_id").set_index("network_id")["chain"]
-    out = apply_gate(out, load_coverage(coverage_csv), chain_of.to_dict(), lang)
+    out.attrs["chain_of_network"] = chain_of.to_dict()
+    if progress:
+        print(f"[effects] {len(out)} estimates in {time.perf_counter() - start:.1f} s",
+              file=sys.stderr, flush=True)
+    return out
+
+
+TEXT_COLUMNS = ("note", "comparison", "inference")
+
+
+def render_effects(estimates: pd.DataFrame, lang: str, chain_of_network: dict,
+                   coverage_csv: Path | str = COVERAGE_CSV) -> pd.DataFrame:
+    """The effects table of one edition: :func:`estimate_project`'s text rendered in ``lang``,
+    the panel's column names in ``inference``, and the coverage gate applied (its notes in
+    ``lang``)."""
+    out = estimates.copy()
+    for c in TEXT_COLUMNS:
+        out[c] = [render_deferred(v, lang) for v in out[c]]
+    out["inference"] = [public_names(v) for v in out["inference"]]
+    out = apply_gate(out, load_coverage(coverage_csv), chain_of_network, lang)
     for c in ("n_units", "n_obs", "n_clusters"):
         out[c] = pd.array(pd.to_numeric(out[c]), dtype="Int64")
+    return out
+
+
+def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_reps: int = 999,
+                        seed: int = 20111231, lang: str = "es",
+                        wild_ci_levels: Sequence[str] = ("overall", "chain"),
+                        progress: bool = True, coverage_csv: Path | str = COVERAGE_CSV,
+                        cache_dir: Path | str | None = None) -> pd.DataFrame:
+    """Estimate every effect of the report, write ``processed_dir/effects.csv``, return it.
+
+    ``wild_ci_levels``: levels ("overall", "chain") whose wild-bootstrap row also gets the CI by
+    test inversion (cheap with the FWL bootstrap of ``analysis.effects.bootstrap``; ~25 s per
+    outcome with pyfixest's ``wildboottest``). Rows without it say so in ``note``. Progress
+    lines go to stderr.
+
+    Intervals, standard errors and p-values are kept only where ``coverage_csv`` (the table of
+    ``make simulate``) shows a simulated coverage in 0.93–0.97 for that method × level × outcome
+    (:func:`analysis.coverage.gate.apply_gate`); the column ``sim_coverage`` says which.
+
+    ``cache_dir``: where the language-free estimates are kept (:mod:`analysis.effects.cache`),
+    keyed by the panel's content, the parameters and the estimation code; the second edition of
+    a build renders the first one's estimates instead of estimating again. ``None``: no cache.
+    """
+    start = time.perf_counter()
+    key = cache.estimates_key(panel, wild_reps=wild_reps, seed=seed, wild_ci_levels=wild_ci_levels)
+    estimates = cache.load(cache_dir, key) if cache_dir else None
+    if estimates is not None:
+        if progress:
+            print(f"[effects] the estimates of this panel, code and parameters are in {cache_dir}: "
+                  f"rendering them in '{lang}'", file=sys.stderr, flush=True)
+    else:
+        estimates = estimate_project(panel, wild_reps=wild_reps, seed=seed,
+                                     wild_ci_levels=wild_ci_levels, progress=progress)
+        if cache_dir:
+            cache.save(cache_dir, key, estimates)
+    out = render_effects(estimates, lang, estimates.attrs["chain_of_network"], coverage_csv)
     path = Path(processed_dir) / "effects.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     # 12 significant digits: the last bits of a float sum differ between runs (BLAS threading), and

@@ -82,15 +82,24 @@ def counts_by_round(panel: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
+def map_distinct(values: pd.Series, func) -> pd.Series:
+    """``values.map(func)`` with ``func`` called once per distinct value (missing included), not
+    once per row: a programme survey has 10^6 rows and a few hundred networks or sectors."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    mapped = pd.array([func(v) for v in uniques], dtype=object)
+    return pd.Series(mapped.take(codes) if len(codes) else [], index=values.index, dtype=object)
+
+
 def counts_by_network(panel: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
     """Producers per network (comparison producers: per sector) and survey year.
 
     ``names`` optionally maps network_id to a display name (e.g. networks.csv short_name).
     """
     member = panel["member"].astype("boolean").fillna(False).astype(bool)
-    unit = panel["network_id"].astype(object).map(lambda v: (names or {}).get(v, v))
+    names = names or {}
+    unit = map_distinct(panel["network_id"], lambda v: names.get(v, v))
     # a comparison sector named after a network's place is spelt as that network (one spelling)
-    sector = panel["sector"].astype(object).map(lambda v: place_name(v, (names or {}).values()))
+    sector = map_distinct(panel["sector"], lambda v: place_name(v, names.values()))
     df = panel.assign(unit=unit.where(member, sector),
                       group=group_label(panel["member"]))
     wide = (df.groupby(["group", "chain", "unit", "year"])["producer_id"].nunique()
@@ -162,14 +171,29 @@ def row_flow(summary: dict) -> pd.DataFrame:
 
 def missingness(panel: pd.DataFrame, columns=OUTCOME_COLUMNS) -> pd.DataFrame:
     """Missing values per column and round; chain-only columns are measured within their chain."""
-    rows = []
-    for col in columns:
-        if col not in panel.columns:
+    present = [c for c in columns if c in panel.columns]
+    # one grouped count per population (the whole panel, each chain of a chain-only column), not
+    # one pass over the panel per column
+    scopes = {None: [c for c in present if c not in CHAIN_ONLY]}
+    for c in present:
+        if c in CHAIN_ONLY:
+            scopes.setdefault(CHAIN_ONLY[c], []).append(c)
+    counts = {}
+    for chain, cols in scopes.items():
+        if not cols:
             continue
-        base = panel[panel["chain"] == CHAIN_ONLY[col]] if col in CHAIN_ONLY else panel
-        for (rnd, year), df in base.groupby(["round", "year"]):
-            n, k = len(df), int(df[col].isna().sum())
-            rows.append({"column": col, "round": int(rnd), "year": int(year), "applicable": n,
+        base = panel if chain is None else panel[panel["chain"] == chain]
+        keys = [base["round"], base["year"]]
+        sizes = base.groupby(keys).size()
+        missing = base[cols].isna().groupby(keys).sum()
+        for col in cols:
+            counts[col] = (sizes, missing[col])
+    rows = []
+    for col in present:
+        sizes, missing = counts[col]
+        for (rnd, year), n in sizes.items():
+            k = int(missing.loc[(rnd, year)])
+            rows.append({"column": col, "round": int(rnd), "year": int(year), "applicable": int(n),
                          "missing": k, "pct_missing": 100.0 * k / n if n else float("nan")})
     return pd.DataFrame(rows, columns=["column", "round", "year", "applicable", "missing", "pct_missing"])
 
