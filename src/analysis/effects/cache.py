@@ -7,9 +7,9 @@ effects step finds the estimates of the same panel here and renders them instead
 again (at 10^6 producer-rounds that is about a hundred seconds).
 
 The key is the SHA-256 of everything the estimates depend on: the panel's content (every column
-and row, in order), the parameters, the source of ``analysis.effects`` and the versions of the
-packages that compute them. Anything else changed means another key, so a stale entry is never
-read. One entry is kept (the newest); it is written atomically (a temporary file renamed).
+and row, in order), the parameters, the source of ``analysis.effects``, the versions of the
+packages that compute them and their thread count (``RAYON_NUM_THREADS``). Anything else
+changed means another key, so a stale entry is never read. One entry is kept (the newest); it is written atomically (a temporary file renamed).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def estimates_key(panel: pd.DataFrame, wild_reps: int, seed: int,
     """The cache key of the estimates of ``panel`` with these parameters and this code."""
     parts = {"panel": panel_digest(panel), "wild_reps": int(wild_reps), "seed": int(seed),
              "wild_ci_levels": list(wild_ci_levels), "source": _source_digest(),
-             "packages": _versions()}
+             "packages": _versions(), "threads": os.environ.get("RAYON_NUM_THREADS", "")}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
