@@ -22,6 +22,14 @@ def test_every_parameter_has_a_type_and_a_help(nb):
     for name, p in params.items():
         assert p["inferred_type_name"] in ("str", "int"), name
         assert p["help"], name
+    # every assignment of the parameters cell is one papermill parses (a line it cannot parse
+    # is left out of JupyterLab's list and warned about at every run)
+    import nbformat
+
+    cell = next(c for c in nbformat.read(nb, as_version=4).cells if "parameters" in c.metadata.get("tags", []))
+    assigned = [line.split(":")[0].split("=")[0].strip() for line in cell.source.splitlines()
+                if line and not line.startswith("#")]
+    assert sorted(assigned) == sorted(params)
 
 
 def test_default_paths_resolve_from_any_folder(tmp_path, monkeypatch):

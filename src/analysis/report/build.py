@@ -196,7 +196,8 @@ def log_timings(notebook: Path, timings: dict) -> None:
     """Append one JSON line per executed notebook to build/timings.jsonl (read by the benchmark)."""
     paths.BUILD.mkdir(parents=True, exist_ok=True)
     with (paths.BUILD / "timings.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"notebook": Path(notebook).name, "time": time.time(), **timings}) + "\n")
+        fh.write(json.dumps({"notebook": Path(notebook).name, "executed": str(Path(notebook).resolve()),
+                             "time": time.time(), **timings}) + "\n")
 
 
 def describe(timings: dict) -> str:
