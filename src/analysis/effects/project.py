@@ -33,6 +33,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -237,6 +238,51 @@ def subsets(df: pd.DataFrame):
         yield "programme_phase", int(phase), pd.concat([m, comp[comp["chain"].isin(_comparison_chains(m))]]), "subgroup"
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every estimation sample of :func:`estimate_project` shares."""
+    timing: str
+    extra: tuple[str, ...]
+    no_comparison: tuple[str, ...]
+    wild_reps: int
+    seed: int
+    wild_ci_levels: tuple[str, ...]
+
+
+def estimate_sample(level: str, value, sub: pd.DataFrame, kind: str, ctx: _Context) -> pd.DataFrame:
+    """The rows of one estimation sample (:func:`subsets`), text in DEFERRED tokens."""
+    lang = DEFERRED
+    extra, wild_reps, seed = list(ctx.extra), ctx.wild_reps, ctx.seed
+    all_methods = list(METHODS)
+    no_wild = [m for m in METHODS if m != "did_wild"]
+    lacking = sorted(set(sub.loc[sub["member"].astype(bool), "chain"]) & set(ctx.no_comparison))
+    if lacking:
+        res = _est(sub, [*MAIN_OUTCOMES, *extra], BEFORE_AFTER_METHODS, inference_cluster(sub),
+                   wild_reps, seed, lang)
+        chains = ", ".join(t(f"common.chain_{c}", lang) for c in lacking)
+        note = "; ".join([ctx.timing, t("factsheet.pe_note_no_comparison", lang, chain=chains)])
+    elif kind == "full":
+        res = pd.concat([
+            _est(sub, MAIN_OUTCOMES, all_methods, inference_cluster(sub), wild_reps, seed, lang,
+                 wild_ci=level in ctx.wild_ci_levels),
+            _est(sub, extra, no_wild, inference_cluster(sub), wild_reps, seed, lang) if extra else None,
+        ])
+        note = ctx.timing
+    elif kind == "network":
+        res = pd.concat([_est(sub, [*MAIN_OUTCOMES, *extra], SUBGROUP_METHODS, "_unit", wild_reps, seed, lang),
+                         _one_cluster(sub, [*MAIN_OUTCOMES, *extra], lang)], ignore_index=True)
+        chains = ", ".join(t(f"common.chain_{c}", lang) for c in _comparison_chains(sub[sub["member"]]))
+        note = "; ".join([ctx.timing, t("factsheet.pe_note_network", lang, chain=chains)])
+    else:
+        res = _est(sub, [*MAIN_OUTCOMES, *extra], SUBGROUP_METHODS, inference_cluster(sub), wild_reps, seed, lang)
+        note = "; ".join([ctx.timing, t(f"factsheet.pe_note_{level}", lang)])
+    if kind == "full" and level not in ctx.wild_ci_levels and not lacking:
+        wild = res["method"].eq("did_wild")
+        res.loc[wild, "note"] = [f"{n}; {t('factsheet.pe_note_wild_no_ci', lang)}" if n else
+                                 t("factsheet.pe_note_wild_no_ci", lang) for n in res.loc[wild, "note"]]
+    return _label(res, level, value, note)
+
+
 def estimate_project(panel: pd.DataFrame, wild_reps: int = 999, seed: int = 20111231,
                      wild_ci_levels: Sequence[str] = ("overall", "chain"),
                      progress: bool = True) -> pd.DataFrame:
@@ -244,46 +290,24 @@ def estimate_project(panel: pd.DataFrame, wild_reps: int = 999, seed: int = 2011
     ``comparison``, ``inference``) in no language yet: :data:`analysis.labels.DEFERRED` tokens
     that :func:`render_effects` translates. The numbers do not depend on the edition's language,
     so both editions render the same estimates (:func:`run_project_effects` computes them once).
+
+    The samples are estimated one after the other in this process, on purpose: pyfixest demeans
+    to a tolerance of 1e-8, so a standard error's digits beyond the 8th follow the memory layout
+    of its inputs, and samples spread over worker processes gave other last digits than one
+    process (while one process in the same order gives the same bytes at every build).
     """
-    lang = DEFERRED
     start = time.perf_counter()
     df = prepare_panel(panel)
-    timing = timing_text(df, lang)
-    extra = [c for c in EXTRA_OUTCOMES if c in df.columns]
-    all_methods = list(METHODS)
-    no_wild = [m for m in METHODS if m != "did_wild"]
-    no_comparison = chains_without_comparison(df)
+    ctx = _Context(timing=timing_text(df, DEFERRED),
+                   extra=tuple(c for c in EXTRA_OUTCOMES if c in df.columns),
+                   no_comparison=tuple(chains_without_comparison(df)), wild_reps=int(wild_reps),
+                   seed=int(seed), wild_ci_levels=tuple(wild_ci_levels))
     parts = []
     for level, value, sub, kind in subsets(df):
         t0 = time.perf_counter()
-        lacking = sorted(set(sub.loc[sub["member"].astype(bool), "chain"]) & set(no_comparison))
-        if lacking:
-            res = _est(sub, [*MAIN_OUTCOMES, *extra], BEFORE_AFTER_METHODS, inference_cluster(sub),
-                       wild_reps, seed, lang)
-            chains = ", ".join(t(f"common.chain_{c}", lang) for c in lacking)
-            note = "; ".join([timing, t("factsheet.pe_note_no_comparison", lang, chain=chains)])
-        elif kind == "full":
-            res = pd.concat([
-                _est(sub, MAIN_OUTCOMES, all_methods, inference_cluster(sub), wild_reps, seed, lang,
-                     wild_ci=level in wild_ci_levels),
-                _est(sub, extra, no_wild, inference_cluster(sub), wild_reps, seed, lang) if extra else None,
-            ])
-            note = timing
-        elif kind == "network":
-            res = pd.concat([_est(sub, [*MAIN_OUTCOMES, *extra], SUBGROUP_METHODS, "_unit", wild_reps, seed, lang),
-                             _one_cluster(sub, [*MAIN_OUTCOMES, *extra], lang)], ignore_index=True)
-            chains = ", ".join(t(f"common.chain_{c}", lang) for c in _comparison_chains(sub[sub["member"]]))
-            note = "; ".join([timing, t("factsheet.pe_note_network", lang, chain=chains)])
-        else:
-            res = _est(sub, [*MAIN_OUTCOMES, *extra], SUBGROUP_METHODS, inference_cluster(sub), wild_reps, seed, lang)
-            note = "; ".join([timing, t(f"factsheet.pe_note_{level}", lang)])
-        if kind == "full" and level not in wild_ci_levels and not lacking:
-            wild = res["method"].eq("did_wild")
-            res.loc[wild, "note"] = [f"{n}; {t('factsheet.pe_note_wild_no_ci', lang)}" if n else
-                                     t("factsheet.pe_note_wild_no_ci", lang) for n in res.loc[wild, "note"]]
-        parts.append(_label(res, level, value, note))
+        parts.append(estimate_sample(level, value, sub, kind, ctx))
         if progress:
-            print(f"[effects] {level}={value if level != 'overall' else 'all'}: {len(res)} rows "
+            print(f"[effects] {level}={value if level != 'overall' else 'all'}: {len(parts[-1])} rows "
                   f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     out = pd.concat(parts, ignore_index=True)[COLUMNS]
     chain_of = df.loc[df["member"].astype(bool)].drop_duplicates("network_id").set_index("network_id")["chain"]
