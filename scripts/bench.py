@@ -268,9 +268,10 @@ def print_big_build_rows(b: dict) -> None:
     steps = sorted(b["steps"], key=lambda r: -r.get("papermill", 0.0))
     for r in steps[:6]:
         extra = f", PDF {r['pdf']:.1f} s" if r.get("pdf") else ""
-        print(f"| {r['name']}: papermill{extra} | {r.get('papermill', 0.0):.1f} s | |")
-    print(f"| {len(steps)} notebooks run, papermill summed | "
-          f"{sum(r.get('papermill', 0.0) for r in steps):.1f} s | |")
+        print(f"| slowest step: {r['name']} | papermill {r.get('papermill', 0.0):.1f} s{extra} | |")
+    sums = {stage: sum(r.get(stage, 0.0) for r in steps) for stage in ("papermill", "html", "pdf")}
+    print(f"| {len(steps)} notebooks run; summed over processes | papermill {sums['papermill']:.1f} s, "
+          f"HTML {sums['html']:.1f} s, PDF {sums['pdf']:.1f} s | |")
 
 
 SCALE_CODE = r"""
