@@ -175,3 +175,31 @@ def test_typed_text_columns_as_the_per_value_conversion(cells):
     old = unique_map(s, lambda v: None if v is None or v is pd.NA or (
         isinstance(v, float) and v != v) else str(v))
     assert pd.Series(_as_text(s), dtype="string").equals(pd.Series(old, dtype="string"))
+
+
+@pytest.mark.parametrize("case", [None, "upper", "lower"])
+@pytest.mark.parametrize("zeros", [None, "strip"])
+def test_producer_keys_column_wise_equal_the_cell_by_cell_rule(case, zeros):
+    """clean.producer_key_fields (text keys column-wise) gives, cell by cell, what the rule and
+    the pseudonym give one value at a time: blanks, spreadsheet numbers and odd spacing included."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from analysis.survey import clean
+    from analysis.survey.privacy import normalize_key, pseudonymizer
+
+    rule = SimpleNamespace(case=case, leading_zeros=zeros)
+    pseudonym = pseudonymizer("test-key")
+    cells = [" lar-007 ", "LAR-007", "lar-7", "", "  ", "NA", "n/a", None, float("nan"), 101.0, 101,
+             "00101", "Ab 0", "lar-007", 7.5, True]
+    keys = pd.Series(cells, dtype=object)
+    got = clean.producer_key_fields(keys, rule, pseudonym)
+    for i, v in enumerate(cells):
+        if clean._blank(v):
+            want = (True, None, None, pd.NA)
+        else:
+            raw = normalize_key(v)
+            key = clean.apply_key_rule(raw, rule)
+            want = (False, raw, key, pseudonym(key))
+        assert tuple(f[i] for f in got) == want, (v, case, zeros)

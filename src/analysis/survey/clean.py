@@ -40,8 +40,8 @@ import pandas as pd
 
 from analysis.survey.config import NUMERIC_FIELDS, PII_FIELDS, SurveyConfig
 from analysis.survey.errors import Problem, SurveyConfigError
-from analysis.survey.parse import (MISSING_TOKENS, NumberParseError, decide_decimal, is_none,
-                                   parse_number, parse_series, unique_fields, unique_map)
+from analysis.survey.parse import (MISSING_TOKENS, NumberParseError, decide_decimal, factorize_exact,
+                                   is_none, parse_number, parse_series, unique_fields, unique_map)
 from analysis.survey.privacy import (DNI_CELL, MOBILE_CELL, normalize_key, pii_kind, pii_number,
                                      pseudonymizer)
 from analysis.survey.readers import RawTable, display_path, find_column
@@ -248,13 +248,7 @@ class Cleaner:
         keys = data[found["producer_key"]]
         pseudonym = pseudonymizer(self.secret)
 
-        def key_of(v):  # (blank, key as text, key after the config's rule, pseudonym)
-            if _blank(v):
-                return (True, None, None, pd.NA)
-            raw = normalize_key(v)
-            key = apply_key_rule(raw, cfg.keys)
-            return (False, raw, key, pseudonym(key))
-        blank, key_raw, key, pid = unique_fields(keys, key_of, 4)
+        blank, key_raw, key, pid = producer_key_fields(keys, cfg.keys, pseudonym)
         blank = pd.Series(blank.astype(bool), index=keys.index)
         for idx in keys.index[blank]:
             self.problem(t.file, t.sheet, rows[idx], found["producer_key"], "", "blank_producer_key")
@@ -809,6 +803,48 @@ def year_of(v) -> int | None:
     return None
 
 
+def producer_key_fields(keys: pd.Series, rule, pseudonym) -> list[np.ndarray]:
+    """Per cell of a producer-key column: (blank, key as text, key after the config's ``keys:``
+    rule, pseudonym), computed once per distinct value. Text keys, nearly every cell of a
+    delivery, are stripped, checked for blanks and put through the rule column-wise (pandas'
+    string methods: the same ``str`` methods and pattern as :func:`apply_key_rule`); other cells
+    (numbers from a spreadsheet, missing values) go one by one."""
+
+    def key_of(v):
+        if _blank(v):
+            return (True, None, None, pd.NA)
+        raw = normalize_key(v)
+        key = apply_key_rule(raw, rule)
+        return (False, raw, key, pseudonym(key))
+
+    codes, uniq = factorize_exact(keys)
+    fields = [np.empty(len(uniq), dtype=object) for _ in range(4)]
+    text = np.fromiter((type(u) is str for u in uniq), dtype=bool, count=len(uniq))
+    for i in np.flatnonzero(~text):
+        for field, value in zip(fields, key_of(uniq[i])):
+            field[i] = value
+    pos = np.flatnonzero(text)
+    raw = pd.Series([uniq[i] for i in pos], dtype=object).str.strip()
+    blank = raw.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    key = raw
+    if rule.case == "upper":
+        key = key.str.upper()
+    elif rule.case == "lower":
+        key = key.str.lower()
+    if rule.leading_zeros == "strip":
+        key = key.str.replace(LEADING_ZEROS, "", regex=True)
+    raw, key = raw.to_numpy(dtype=object), key.to_numpy(dtype=object)
+    fields[0][pos] = blank
+    fields[1][pos] = np.where(blank, None, raw)
+    fields[2][pos] = np.where(blank, None, key)
+    fields[3][pos] = pd.NA
+    fields[3][pos[~blank]] = [pseudonym(k) for k in key[~blank]]
+    return [field[codes] for field in fields]
+
+
+LEADING_ZEROS = r"(?<!\d)0+(?=\d)"
+
+
 def apply_key_rule(key: str, rule) -> str:
     """Producer key after the config's `keys:` rule (spaces are always stripped)."""
     if rule.case == "upper":
@@ -822,7 +858,7 @@ def apply_key_rule(key: str, rule) -> str:
 
 def _strip_zeros(key: str) -> str:
     """Leading zeros of every run of digits: '00017' -> '17', 'LAR-007' -> 'LAR-7'."""
-    return re.sub(r"(?<!\d)0+(?=\d)", "", key)
+    return re.sub(LEADING_ZEROS, "", key)
 
 
 def fold_key(key: str, rule) -> str:

@@ -116,12 +116,10 @@ def pseudonymizer(secret: str):
     """The function key -> 'P' + first 12 hex characters of HMAC-SHA256(secret, key)."""
     if not secret:
         raise ValueError("pseudonym secret is empty")
-    keyed = hmac.new(secret.encode("utf-8"), digestmod=hashlib.sha256)  # key pads made once
+    secret_bytes = secret.encode("utf-8")
 
-    def one(v):
-        h = keyed.copy()
-        h.update(normalize_key(v).encode("utf-8"))
-        return "P" + h.hexdigest()[:12]
+    def one(v):  # hmac.digest: OpenSSL's one-shot HMAC, the same digest as hmac.new(...).digest()
+        return "P" + hmac.digest(secret_bytes, normalize_key(v).encode("utf-8"), "sha256").hex()[:12]
     return one
 
 
