@@ -44,7 +44,8 @@ BL := $(B)/$(LANG_REPORT)
 endif
 # make report builds both editions, unless LANG_REPORT is given (then only that one).
 LANGS ?= $(if $(filter command line environment,$(origin LANG_REPORT)),$(LANG_REPORT),es en)
-BUILD_NB := @$(PY) -m analysis.report.build run --processed-dir $(PL)
+BUILD_IN := @$(PY) -m analysis.report.build run --processed-dir
+BUILD_NB := $(BUILD_IN) $(PL)
 
 # Inputs of each step (a change re-runs only the steps downstream of it).
 PUBLISHED_CSV := $(wildcard data/raw/published/*.csv)
@@ -160,7 +161,7 @@ $(PL)/published.stamp: notebooks/01_published_audit.ipynb $(PL)/report_lang.txt 
 
 # 2. Survey: read, validate, clean, pseudonymize (once for both editions).
 $(P)/panel.stamp: notebooks/02_clean_survey.ipynb $(P)/data_source.txt $(SH)/panel.in $(SH)/panel.out | $(STAMP)
-	@$(PY) -m analysis.report.build run --processed-dir $(P) $< --executed $(B)/02_clean_survey.ipynb --no-render \
+	$(BUILD_IN) $(P) $< --executed $(B)/02_clean_survey.ipynb --no-render \
 	  --lang $(LANG_REPORT) -p config_path "$(abspath $(DATA))"
 	$(HASH) record $@ -- $(SURVEY_OUT)
 ifneq ($(PL),$(P))

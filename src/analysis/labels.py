@@ -93,17 +93,14 @@ def t(key: str, lang: str = "es", **fmt) -> str:
     """Translate ``domain.entry`` into ``lang``; ``fmt`` fills ``{placeholders}``.
     ``lang=DEFERRED``: a token that :func:`render_deferred` translates later (the key is checked
     now)."""
-    if lang == DEFERRED:
-        domain, _, entry = key.partition(".")
-        if entry not in _domain(domain):
-            raise KeyError(f"label {entry!r} missing in {I18N_DIR / (domain + '.yaml')}")
-        return deferred_token(key, fmt)
-    if lang not in LANGUAGES:
+    if lang not in LANGUAGES and lang != DEFERRED:
         raise ValueError(f"language {lang!r} not supported; use one of {LANGUAGES}")
     domain, _, entry = key.partition(".")
     table = _domain(domain)
     if entry not in table:
         raise KeyError(f"label {entry!r} missing in {I18N_DIR / (domain + '.yaml')}")
+    if lang == DEFERRED:
+        return deferred_token(key, fmt)
     value = table[entry]
     text = value.get(lang) or value.get("es") if isinstance(value, dict) else value
     return text.format(**fmt) if fmt else text

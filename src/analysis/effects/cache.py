@@ -9,7 +9,8 @@ again (at 10^6 producer-rounds that is about a hundred seconds).
 The key is the SHA-256 of everything the estimates depend on: the panel's content (every column
 and row, in order), the parameters, the source of ``analysis.effects``, the versions of the
 packages that compute them and their thread count (``RAYON_NUM_THREADS``). Anything else
-changed means another key, so a stale entry is never read. One entry is kept (the newest); it is written atomically (a temporary file renamed).
+changed means another key, so a stale entry is never read. One entry is kept (the newest); it
+is written atomically (a temporary file renamed).
 """
 
 from __future__ import annotations

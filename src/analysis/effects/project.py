@@ -40,10 +40,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.coverage.gate import COVERAGE_CSV, apply_gate, load_coverage
-from analysis.effects import COLUMNS, METHODS, estimate_effects
+from analysis.effects import COLUMNS, METHODS, cache, estimate_effects
 from analysis.effects.result import to_frame
 from analysis.effects.one_cluster import one_cluster_rows
-from analysis.effects import cache
 from analysis.labels import DEFERRED, render_deferred, t
 
 MAIN_OUTCOMES = ("net_income_pen", "sales_value_pen", "employment_fte")
@@ -357,7 +356,8 @@ def run_project_effects(panel: pd.DataFrame, processed_dir: Path | str, wild_rep
     a build renders the first one's estimates instead of estimating again. ``None``: no cache.
     """
     start = time.perf_counter()
-    key = cache.estimates_key(panel, wild_reps=wild_reps, seed=seed, wild_ci_levels=wild_ci_levels)
+    key = (cache.estimates_key(panel, wild_reps=wild_reps, seed=seed, wild_ci_levels=wild_ci_levels)
+           if cache_dir else None)
     estimates = cache.load(cache_dir, key) if cache_dir else None
     if estimates is not None:
         if progress:

@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from analysis.labels import place_name, t
+from analysis.survey.parse import unique_map
 
 LOG_COLUMNS = ["file", "sheet", "row", "producer_id", "column", "rule", "old_value", "new_value", "action"]
 # Columns that only apply to one chain: missingness is measured among that chain's producers.
@@ -85,9 +86,7 @@ def counts_by_round(panel: pd.DataFrame) -> pd.DataFrame:
 def map_distinct(values: pd.Series, func) -> pd.Series:
     """``values.map(func)`` with ``func`` called once per distinct value (missing included), not
     once per row: a programme survey has 10^6 rows and a few hundred networks or sectors."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
-    mapped = pd.array([func(v) for v in uniques], dtype=object)
-    return pd.Series(mapped.take(codes) if len(codes) else [], index=values.index, dtype=object)
+    return pd.Series(unique_map(values, func), index=values.index, dtype=object)
 
 
 def counts_by_network(panel: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
